@@ -16,7 +16,11 @@ public static class Corpora
     /// Extracted or downloaded text is kept under <paramref name="cacheDirectory"/> (default: <see cref="CacheDirectory.Resolve"/>).
     /// </summary>
     /// <exception cref="CorpusException">The name is unknown, the file is missing or empty, or the text cannot be provided.</exception>
-    public static CorpusText Load(string nameOrPath, string? cacheDirectory = null)
+    public static CorpusText Load(string nameOrPath, string? cacheDirectory = null) => Load(nameOrPath, cacheDirectory, download: null);
+
+    /// <inheritdoc cref="Load(string, string?)"/>
+    /// <param name="download">Progress, time limit and whether an unverifiable download is allowed, for catalog corpora that are downloaded.</param>
+    public static CorpusText Load(string nameOrPath, string? cacheDirectory, DownloadOptions? download)
     {
         if (string.IsNullOrWhiteSpace(nameOrPath))
             throw new CorpusException($"No corpus was given. Name one of {KnownNames()}, or give the path of a UTF-8 .txt file.");
@@ -26,6 +30,7 @@ public static class Corpora
             return entry.Kind switch
             {
                 "sdk-docs" => LoadSdkDocs(entry, cache),
+                "download" => LoadDownload(entry, cache, download),
                 _ => throw new InvalidDataException($"The catalog entry '{entry.Name}' has kind '{entry.Kind}', which this version does not know."),
             };
         }
@@ -46,6 +51,28 @@ public static class Corpora
             AtomicFile.WriteBytes(cached, StrictUtf8.GetBytes(text));
         }
         return ReadFile(cached, entry.Name, source);
+    }
+
+    private static CorpusText LoadDownload(CatalogEntry entry, string cache, DownloadOptions? options)
+    {
+        var url = new Uri(entry.Url ?? throw new InvalidDataException($"The catalog entry '{entry.Name}' is a download without a url."));
+        var path = Path.Combine(cache, entry.Name, Path.GetFileName(url.AbsolutePath));
+        var source = $"{url} ({entry.License})";
+        if (File.Exists(path))
+        {
+            // Downloaded earlier, or put there by hand: either way it must be the file the catalog describes.
+            if (entry.Sha256 is { } expected)
+            {
+                var actual = FileDownloader.HashFileAsync(path, CancellationToken.None).GetAwaiter().GetResult();
+                if (actual != expected)
+                    throw new CorpusException($"The cached file {path} has SHA-256 {actual}, but '{entry.Name}' must have {expected}. " +
+                        "It was left in place: delete it to download again, or replace it with the right file.");
+            }
+            return ReadFile(path, entry.Name, source);
+        }
+        // Run off the caller's synchronization context so that blocking on the task cannot deadlock a UI or notebook.
+        Task.Run(() => FileDownloader.DownloadAsync(url, path, entry.Sha256, options)).GetAwaiter().GetResult();
+        return ReadFile(path, entry.Name, source);
     }
 
     /// <summary>Reads a whole UTF-8 file, rejecting what cannot be trained on with a message that says what to do.</summary>
