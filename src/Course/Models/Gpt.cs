@@ -38,7 +38,7 @@ public sealed class Gpt : nn.Module<Tensor, Tensor>
     public (Tensor Logits, Tensor Loss) forward(Tensor idx, Tensor targets)
     {
         var logits = forward(idx);
-        var loss = nn.functional.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1));
+        var loss = nn.functional.cross_entropy(logits.view(-1, logits.size(-1)), targets.reshape(-1));
         return (logits, loss);
     }
 

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using Course.Data;
+using Course.Evaluation;
+using Course.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Course.Training;
+
+/// <summary>
+/// The training loop: every EvalInterval steps estimate the losses (keeping the best checkpoint), then one
+/// optimizer step of GradientAccumulationSteps micro-batches with warm-up + cosine learning rate, gradient
+/// clipping and AdamW. One dispose scope per step keeps the live tensor count flat.
+/// </summary>
+/// <remarks>
+/// With a run folder, metrics go to metrics.jsonl and checkpoints to checkpoints/latest (at the end or when
+/// cancelled) and checkpoints/best (each new best validation loss). Resuming from a checkpoint restores the
+/// weights, AdamW state, step and random-number states, so on the CPU training continues exactly as if it had
+/// never stopped.
+/// </remarks>
+public sealed class Trainer : IDisposable
+{
+    public const string LatestCheckpoint = "checkpoints/latest", BestCheckpoint = "checkpoints/best";
+
+    private readonly TokenSplit _data;
+    private readonly ITokenizer _tokenizer;
+    private readonly CorpusText _corpus;
+    private readonly Device _device;
+    private readonly string? _runDirectory;
+    private readonly Generator _batchGenerator;
+    private readonly MetricsLog? _log;
+
+    public Gpt Model { get; }
+    public AdamW Optimizer { get; }
+    public TrainingOptions Options { get; }
+    public int Step { get; private set; }
+    public double? BestValidationLoss { get; private set; }
+
+    public event Action<StepMetrics>? StepCompleted;
+    public event Action<EvalMetrics>? Evaluated;
+
+    public Trainer(GptConfig config, CorpusText corpus, ITokenizer tokenizer, TrainingOptions options, Device device, string? runDirectory = null)
+    {
+        Options = options.Validate();
+        if (config.VocabSize < tokenizer.VocabSize)
+            throw new ArgumentException($"VocabSize ({config.VocabSize}) is smaller than the tokenizer's vocabulary ({tokenizer.VocabSize}).");
+        (_corpus, _tokenizer, _device, _runDirectory) = (corpus, tokenizer, device, runDirectory);
+        _data = new TokenSplit(tokenizer.Encode(corpus.Text), config.BlockSize);
+        manual_seed(options.Seed);
+        Model = new Gpt(config);
+        Model.to(device);
+        Optimizer = new AdamW(Model.named_parameters(), options.WeightDecay, options.Beta1, options.Beta2);
+        _batchGenerator = new Generator((ulong)options.Seed);
+        if (runDirectory is not null) _log = new MetricsLog(runDirectory);
+    }
+
+    /// <summary>Continues from a checkpoint written by a trainer of the same model configuration.</summary>
+    public void Resume(string checkpointDirectory)
+    {
+        using var loaded = Checkpoint.Load(checkpointDirectory);
+        var saved = loaded.Manifest;
+        if (saved.Config != Model.Config)
+            throw new InvalidDataException($"Checkpoint {checkpointDirectory} was trained with {saved.Config}, but this run uses {Model.Config}. Resume with the same preset, or start a new run folder.");
+        if (saved.CorpusSha256 != _corpus.Sha256)
+            throw new InvalidDataException($"Checkpoint {checkpointDirectory} was trained on corpus '{saved.CorpusName}' (sha256 {saved.CorpusSha256[..12]}…), not on '{_corpus.Name}'. Resume with the same corpus.");
+        Checkpoint.LoadWeights(Model, loaded.Weights.Tensors);
+        Optimizer.LoadState(loaded.State.Tensors, saved.Step);
+        _batchGenerator.set_state(loaded.State.Tensors["rng.batches"]);
+        set_rng_state(loaded.State.Tensors["rng.torch"]);
+        Step = saved.Step;
+        BestValidationLoss = saved.BestValidationLoss;
+    }
+
+    /// <summary>Trains up to Options.MaxSteps. When <paramref name="cancellation"/> fires, the step in progress
+    /// finishes, the latest checkpoint is saved, and the method returns early.</summary>
+    public void Run(CancellationToken cancellation = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var tokensPerStep = (double)Options.BatchSize * Options.GradientAccumulationSteps * Model.Config.BlockSize;
+        Model.train();
+        while (Step < Options.MaxSteps && !cancellation.IsCancellationRequested)
+        {
+            if (Step % Options.EvalInterval == 0) Evaluate(clock.Elapsed.TotalSeconds);
+            var started = clock.Elapsed.TotalSeconds;
+            var (loss, norm, lr) = TrainStep();
+            Step++;
+            var metrics = new StepMetrics(Step, loss, lr, norm, tokensPerStep / Math.Max(1e-9, clock.Elapsed.TotalSeconds - started), clock.Elapsed.TotalSeconds);
+            _log?.Write(metrics);
+            StepCompleted?.Invoke(metrics);
+        }
+        if (Step == Options.MaxSteps) Evaluate(clock.Elapsed.TotalSeconds);
+        SaveCheckpoint(LatestCheckpoint);
+    }
+
+    /// <summary>Mean loss of each split over Options.EvalBatches batches drawn with a generator seeded by the step,
+    /// so evaluating never changes the training batches.</summary>
+    public (double Train, double Validation) EstimateLoss()
+    {
+        using var generator = new Generator((ulong)(Options.Seed + 1_000_003L * (Step + 1)));
+        var train = Evaluator.MeanLoss(Model, validation => _data.Batch(false, Options.BatchSize, Model.Config.BlockSize, generator, _device), Options.EvalBatches);
+        var validation = Evaluator.MeanLoss(Model, validation => _data.Batch(true, Options.BatchSize, Model.Config.BlockSize, generator, _device), Options.EvalBatches);
+        return (train, validation);
+    }
+
+    public TokenSplit Data => _data;
+
+    private (double Loss, double GradNorm, double LearningRate) TrainStep()
+    {
+        using var scope = NewDisposeScope();
+        var lr = Options.Schedule.At(Step);
+        Optimizer.ZeroGrad();
+        // All windows of the step are drawn at once and split into micro-batches, so k micro-batches of B see
+        // exactly the windows of one batch of k·B; each loss is divided by k so the gradients add up to the mean.
+        var k = Options.GradientAccumulationSteps;
+        var (xs, ys) = _data.Batch(false, Options.BatchSize * k, Model.Config.BlockSize, _batchGenerator, _device);
+        var total = zeros(1, device: _device);
+        foreach (var (x, y) in xs.chunk(k).Zip(ys.chunk(k)))
+        {
+            var loss = Model.forward(x, y).Loss / k;
+            loss.backward();
+            total.add_(loss.detach());
+        }
+        var norm = nn.utils.clip_grad_norm_(Model.parameters(), Options.GradClip > 0 ? Options.GradClip : double.PositiveInfinity);
+        Optimizer.Update(lr);
+        return (total.item<float>(), norm, lr);
+    }
+
+    private void Evaluate(double elapsed)
+    {
+        var (train, validation) = EstimateLoss();
+        var best = BestValidationLoss is null || validation < BestValidationLoss;
+        if (best) BestValidationLoss = validation;
+        var metrics = new EvalMetrics(Step, train, validation, best, elapsed);
+        _log?.Write(metrics);
+        Evaluated?.Invoke(metrics);
+        if (best && Step > 0) SaveCheckpoint(BestCheckpoint);
+        Model.train();
+    }
+
+    private void SaveCheckpoint(string relative)
+    {
+        if (_runDirectory is null) return;
+        var manifest = new Checkpoint.Manifest(Checkpoint.FormatVersion, Step, BestValidationLoss, Model.Config, Options, _corpus.Name, _corpus.Sha256, []);
+        using var batches = _batchGenerator.get_state();
+        using var global = get_rng_state();
+        Checkpoint.Save(Path.Combine(_runDirectory, relative), manifest, Model, Optimizer, [("rng.batches", batches), ("rng.torch", global)], _tokenizer);
+    }
+
+    public void Dispose()
+    {
+        _log?.Dispose();
+        Optimizer.Dispose();
+        Model.Dispose();
+        _data.Dispose();
+        _batchGenerator.Dispose();
+    }
+}

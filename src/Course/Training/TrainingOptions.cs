@@ -1,0 +1,49 @@
+namespace Course.Training;
+
+/// <summary>
+/// How to train: steps, batch, schedule, AdamW, clipping and evaluation. Defaults follow nanoGPT's
+/// shakespeare_char recipe where it has one.
+/// </summary>
+public sealed record TrainingOptions
+{
+    public int MaxSteps { get; init; } = 5000;
+    /// <summary>Sequences per micro-batch.</summary>
+    public int BatchSize { get; init; } = 64;
+    /// <summary>Micro-batches whose gradients add up before one update: the effective batch is BatchSize × this.</summary>
+    public int GradientAccumulationSteps { get; init; } = 1;
+    public double LearningRate { get; init; } = 1e-3;
+    public double MinLearningRate { get; init; } = 1e-4;
+    public int WarmupSteps { get; init; } = 100;
+    /// <summary>Step at which the cosine decay reaches the minimum; by default the last step.</summary>
+    public int? DecaySteps { get; init; }
+    public double WeightDecay { get; init; } = 0.1;
+    public double Beta1 { get; init; } = 0.9;
+    public double Beta2 { get; init; } = 0.99;
+    /// <summary>Clip the global gradient norm to this; 0 turns clipping off (the norm is still reported).</summary>
+    public double GradClip { get; init; } = 1.0;
+    public int EvalInterval { get; init; } = 250;
+    /// <summary>Validation batches averaged per evaluation.</summary>
+    public int EvalBatches { get; init; } = 200;
+    public long Seed { get; init; } = 1337;
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public LearningRateSchedule Schedule => new(LearningRate, MinLearningRate, WarmupSteps, DecaySteps ?? MaxSteps);
+
+    public TrainingOptions Validate()
+    {
+        void Positive(double value, string name)
+        {
+            if (!(value > 0)) throw new ArgumentException($"{name} must be positive (got {value}).");
+        }
+        Positive(MaxSteps, "Steps");
+        Positive(BatchSize, nameof(BatchSize));
+        Positive(GradientAccumulationSteps, nameof(GradientAccumulationSteps));
+        Positive(LearningRate, nameof(LearningRate));
+        Positive(EvalInterval, nameof(EvalInterval));
+        Positive(EvalBatches, nameof(EvalBatches));
+        if (MinLearningRate < 0 || MinLearningRate > LearningRate) throw new ArgumentException($"MinLearningRate must be in [0, LearningRate] (got {MinLearningRate}).");
+        if (WarmupSteps < 0) throw new ArgumentException($"WarmupSteps must be ≥ 0 (got {WarmupSteps}).");
+        if (GradClip < 0) throw new ArgumentException($"GradClip must be ≥ 0 (got {GradClip}).");
+        return this;
+    }
+}
