@@ -16,6 +16,7 @@ public static class TokenizerStore
         return kind switch
         {
             "char" => CharTokenizer.FromJson(doc.RootElement),
+            "bpe" => ByteLevelBpeTokenizer.Load(directory),
             _ => throw new InvalidDataException($"{path}: unknown tokenizer kind '{kind}'."),
         };
     }
