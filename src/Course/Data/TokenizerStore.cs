@@ -17,6 +17,7 @@ public static class TokenizerStore
         {
             "char" => CharTokenizer.FromJson(doc.RootElement),
             "bpe" => ByteLevelBpeTokenizer.Load(directory),
+            _ when TiktokenEncoding.IsKind(kind) => TiktokenEncoding.FromKind(kind!),
             _ => throw new InvalidDataException($"{path}: unknown tokenizer kind '{kind}'."),
         };
     }
