@@ -16,6 +16,8 @@ public static class TokenizerStore
         return kind switch
         {
             "char" => CharTokenizer.FromJson(doc.RootElement),
+            "bpe" => ByteLevelBpeTokenizer.Load(directory),
+            _ when TiktokenEncoding.IsKind(kind) => TiktokenEncoding.FromKind(kind!),
             _ => throw new InvalidDataException($"{path}: unknown tokenizer kind '{kind}'."),
         };
     }
