@@ -4,14 +4,15 @@ using Microsoft.ML.Tokenizers;
 namespace Course.Data;
 
 /// <summary>
-/// A production encoding of OpenAI's tiktoken, cl100k_base (GPT-3.5/GPT-4) or o200k_base (GPT-4o), through
+/// A production encoding of OpenAI's tiktoken, r50k_base (GPT-2's 50257 tokens), cl100k_base (GPT-3.5/GPT-4) or
+/// o200k_base (GPT-4o), through
 /// Microsoft.ML.Tokenizers. The ranks come from the Microsoft.ML.Tokenizers.Data.* packages, so nothing is downloaded,
 /// and a saved tokenizer stores only the encoding's name.
 /// </summary>
 public sealed class TiktokenEncoding : ITokenizer
 {
     /// <summary>The encodings whose data packages this project references.</summary>
-    public static readonly IReadOnlyList<string> Names = ["cl100k_base", "o200k_base"];
+    public static readonly IReadOnlyList<string> Names = ["r50k_base", "cl100k_base", "o200k_base"];
 
     private const string KindPrefix = "tiktoken:";
 

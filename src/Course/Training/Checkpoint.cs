@@ -95,6 +95,16 @@ public static class Checkpoint
         }
     }
 
+    /// <summary>The model of a checkpoint, on <paramref name="device"/> and in eval mode, with its tokenizer and manifest.</summary>
+    public static (Gpt Model, ITokenizer Tokenizer, Manifest Manifest) LoadModel(string directory, Device device)
+    {
+        using var loaded = Load(directory);
+        var model = new Gpt(loaded.Manifest.Config);
+        LoadWeights(model, loaded.Weights.Tensors);
+        model.to(device).eval();
+        return (model, loaded.Tokenizer, loaded.Manifest);
+    }
+
     /// <summary>Copies saved weights into <paramref name="model"/> after checking that every name and shape matches.</summary>
     public static void LoadWeights(Gpt model, IReadOnlyDictionary<string, Tensor> weights)
     {

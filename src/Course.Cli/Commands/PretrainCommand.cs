@@ -1,0 +1,106 @@
+using System.CommandLine;
+using Course.Data;
+using Course.Evaluation;
+using Course.Models;
+using Course.Training;
+using Spectre.Console;
+using TorchSharp;
+
+namespace Course.Cli.Commands;
+
+/// <summary>`course pretrain`: train a GPT from scratch on a corpus, with progress, a sample, a summary and a loss chart.</summary>
+public static class PretrainCommand
+{
+    public static Command Create()
+    {
+        var preset = new Option<string>("--preset") { Description = $"Model size: {string.Join(", ", GptConfig.Presets.Keys)}.", DefaultValueFactory = _ => GptConfig.DefaultPreset };
+        var corpus = new Option<string>("--corpus") { Description = $"A catalog corpus ({string.Join(", ", CorpusCatalog.Names)}) or the path of a UTF-8 text file.", DefaultValueFactory = _ => Corpora.Default };
+        var tokenizer = new Option<string?>("--tokenizer") { Description = $"Tokenizer spec: {string.Join("; ", Tokenizers.ValidSpecs)}. Default: char for char-level presets, r50k_base for gpt2." };
+        var steps = new Option<int?>("--steps") { Description = "Optimizer steps (default: the preset's recipe)." };
+        var batchSize = new Option<int?>("--batch-size") { Description = "Sequences per micro-batch." };
+        var accumulation = new Option<int?>("--grad-accum") { Description = "Micro-batches per optimizer step." };
+        var lr = new Option<double?>("--lr") { Description = "Peak learning rate." };
+        var evalInterval = new Option<int?>("--eval-interval") { Description = "Steps between evaluations." };
+        var evalBatches = new Option<int?>("--eval-batches") { Description = "Batches averaged per evaluation." };
+        var seed = new Option<long?>("--seed") { Description = "Random seed for initialisation, batches and dropout." };
+        var device = new Option<string>("--device") { Description = "auto (CUDA when present), cpu or cuda.", DefaultValueFactory = _ => "auto" };
+        device.AcceptOnlyFromAmong(DeviceChoice.Values);
+        var output = new Option<string?>("--out") { Description = "Run folder (default: runs/PRESET-TIMESTAMP)." };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its latest checkpoint." };
+
+        var command = new Command("pretrain", "Pretrain a GPT on a corpus (default: the .NET API documentation shipped with the SDK, no download).")
+        {
+            preset, corpus, tokenizer, steps, batchSize, accumulation, lr, evalInterval, evalBatches, seed, device, output, resume,
+        };
+        command.SetAction(parse =>
+        {
+            var presetName = parse.GetValue(preset)!;
+            var config = GptConfig.Preset(presetName);
+            var recipe = Recipes.For(presetName);
+            var options = recipe with
+            {
+                MaxSteps = parse.GetValue(steps) ?? recipe.MaxSteps,
+                BatchSize = parse.GetValue(batchSize) ?? recipe.BatchSize,
+                GradientAccumulationSteps = parse.GetValue(accumulation) ?? recipe.GradientAccumulationSteps,
+                LearningRate = parse.GetValue(lr) ?? recipe.LearningRate,
+                MinLearningRate = parse.GetValue(lr) is double peak ? peak / 10 : recipe.MinLearningRate,
+                EvalInterval = parse.GetValue(evalInterval) ?? recipe.EvalInterval,
+                EvalBatches = parse.GetValue(evalBatches) ?? recipe.EvalBatches,
+                Seed = parse.GetValue(seed) ?? recipe.Seed,
+            };
+            options.Validate();
+            var runDirectory = RunFolder.Prepare(parse.GetValue(output) ?? Path.Combine("runs", $"{presetName}-{DateTime.Now:yyyyMMdd-HHmmss}"), parse.GetValue(resume));
+            return Pretrain(presetName, config, options, parse.GetValue(corpus)!, parse.GetValue(tokenizer), DeviceChoice.Resolve(parse.GetValue(device)!), runDirectory, parse.GetValue(resume));
+        });
+        return command;
+    }
+
+    private static int Pretrain(string presetName, GptConfig config, TrainingOptions options, string corpusName, string? tokenizerSpec,
+        torch.Device device, string runDirectory, bool resume)
+    {
+        var console = AnsiConsole.Console;
+        var corpus = Corpora.Load(corpusName, cacheDirectory: null, new DownloadOptions { Progress = new Progress<DownloadProgress>(DownloadLine.Print) });
+        var latest = Path.Combine(runDirectory, Trainer.LatestCheckpoint);
+        var tokenizer = resume
+            ? TokenizerStore.Load(latest)
+            : Tokenizers.FromSpec(tokenizerSpec ?? Recipes.DefaultTokenizer(presetName), corpus.Text);
+        if (Recipes.VocabularyFromTokenizer(presetName)) config = config with { VocabSize = tokenizer.VocabSize };
+        else if (tokenizer.VocabSize > config.VocabSize)
+            throw new ArgumentException($"The tokenizer has {tokenizer.VocabSize} tokens, more than preset '{presetName}' has room for ({config.VocabSize}). Use --tokenizer r50k_base.");
+
+        console.MarkupLine($"[bold]course pretrain[/]: preset [green]{presetName}[/] on {device.type}, corpus [green]{Markup.Escape(corpus.Name)}[/] " +
+                           $"({corpus.Bytes:N0} bytes, sha256 {corpus.Sha256[..12]}…), tokenizer {Markup.Escape(tokenizer.Kind)} ({tokenizer.VocabSize} tokens)");
+        using var trainer = new Trainer(config, corpus, tokenizer, options, device, runDirectory);
+        if (resume)
+        {
+            trainer.Resume(latest);
+            console.MarkupLine($"Resumed from {Markup.Escape(latest)} at step {trainer.Step}.");
+        }
+        console.MarkupLine($"{trainer.Model.ParameterCount():N0} parameters; {options.MaxSteps} steps of {options.BatchSize * options.GradientAccumulationSteps} × {config.BlockSize} tokens; run folder {Markup.Escape(runDirectory)}");
+
+        using var interrupt = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            // The first Ctrl+C asks the trainer to stop after this step and save; a second one ends the process.
+            if (interrupt.IsCancellationRequested) return;
+            e.Cancel = true;
+            interrupt.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            TrainingDisplay.Run(trainer, interrupt.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+        if (interrupt.IsCancellationRequested)
+        {
+            console.MarkupLine($"[yellow]Interrupted at step {trainer.Step}.[/] Checkpoint saved to {Markup.Escape(latest)}; continue with --out {Markup.Escape(runDirectory)} --resume.");
+            return UserErrors.ExitInterrupted;
+        }
+        RunReport.Print(trainer, corpus, tokenizer, runDirectory);
+        return 0;
+    }
+}
