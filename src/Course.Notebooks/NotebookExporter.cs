@@ -20,6 +20,7 @@ public static class NotebookExporter
         var notebook = Notebook.Load(notebookPath);
         var text = ToFileBasedApp(notebook, Path.GetFileName(notebookPath),
             Path.GetDirectoryName(Path.GetFullPath(notebookPath))!, Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
         File.WriteAllText(outputPath, text);
         return outputPath;
     }
@@ -60,11 +61,14 @@ public static class NotebookExporter
             text.AppendLine(import == "TorchSharp.torch" ? $"using static {import};" : $"using {import};");
         foreach (var import in usings.Distinct()) text.AppendLine(import);
         text.AppendLine().Append(body);
-        text.AppendLine("// The notebook's display(): here it prints the value's text form.");
-        text.AppendLine(available.Contains("TorchSharp")
-            ? "static void display(object? value) => Console.WriteLine(value is TorchSharp.torch.Tensor t ? t.ToString(TorchSharp.TensorStringStyle.Numpy) : value);"
-            : "static void display(object? value) => Console.WriteLine(value);");
-        text.AppendLine("static string html(string markup) => markup;");
+        // The notebook globals as local functions, only where used (an unused one is a compiler warning).
+        var program = body.ToString() + types;
+        if (program.Contains("display("))
+            text.AppendLine(available.Contains("TorchSharp")
+                ? "static void display(object? value) => Console.WriteLine(value is TorchSharp.torch.Tensor t ? t.ToString(TorchSharp.TensorStringStyle.Numpy) : value);"
+                : "static void display(object? value) => Console.WriteLine(value);");
+        if (program.Contains("html("))
+            text.AppendLine("static string html(string markup) => markup;");
         if (types.Length > 0) text.AppendLine().Append(types);
         return text.ToString();
     }
@@ -125,15 +129,18 @@ public static class NotebookExporter
     {
         var root = (CompilationUnitSyntax)CSharpSyntaxTree.ParseText(code, new CSharpParseOptions(kind: SourceCodeKind.Script)).GetRoot();
         usings.AddRange(root.Usings.Select(u => u.ToString()));
+        var cell = new StringBuilder();
         foreach (var member in root.Members)
         {
             if (member is BaseTypeDeclarationSyntax or DelegateDeclarationSyntax or BaseNamespaceDeclarationSyntax)
                 types.AppendLine(member.ToFullString().Trim());
             else if (member is GlobalStatementSyntax { Statement: ExpressionStatementSyntax { SemicolonToken.IsMissing: true } trailing })
-                body.Append(trailing.GetLeadingTrivia().ToFullString()).AppendLine($"display({trailing.Expression});");
+                cell.Append(trailing.GetLeadingTrivia().ToFullString()).AppendLine($"display({trailing.Expression});");
             else
-                body.Append(member.ToFullString());
+                cell.Append(member.ToFullString());
         }
-        body.Append(root.EndOfFileToken.LeadingTrivia.ToFullString().TrimEnd()).AppendLine().AppendLine();
+        cell.Append(root.EndOfFileToken.LeadingTrivia.ToFullString());
+        var cellText = cell.ToString().Trim('\r', '\n');
+        if (cellText.Length > 0) body.AppendLine(cellText).AppendLine();
     }
 }

@@ -10,6 +10,8 @@ namespace Course.Notebooks;
 /// </summary>
 public static class NotebookRunner
 {
+    private static readonly TimeSpan StartupAllowance = TimeSpan.FromSeconds(120);
+
     /// <summary>Runs every notebook in turn; check <see cref="NotebookResult.Succeeded"/> on each (exit
     /// non-zero if any failed).</summary>
     public static async Task<IReadOnlyList<NotebookResult>> RunAsync(IEnumerable<string> paths, RunOptions options, CancellationToken cancellation = default)
@@ -58,9 +60,10 @@ public static class NotebookRunner
         NotebookFailure? failure = null;
         bool done = false;
 
-        // The timeout clock restarts at each cell; start-up (loading Roslyn and references) gets the same allowance.
+        // The timeout clock restarts at each cell. Start-up (loading the runtime, Roslyn and the references) is
+        // not a cell: it gets at least StartupAllowance, so a short cell timeout still works on a busy machine.
         using var cellTimer = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        cellTimer.CancelAfter(options.CellTimeout);
+        cellTimer.CancelAfter(options.CellTimeout > StartupAllowance ? options.CellTimeout : StartupAllowance);
         try
         {
             while (await worker.StandardOutput.ReadLineAsync(cellTimer.Token) is { } line)
