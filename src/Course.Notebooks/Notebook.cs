@@ -1,0 +1,70 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Course.Notebooks;
+
+/// <summary>
+/// An nbformat 4 notebook held as its JSON tree, so metadata this code does not know (widgets, Jupyter or
+/// Polyglot settings) survives a load and save untouched.
+/// </summary>
+public sealed class Notebook
+{
+    private static readonly JsonSerializerOptions WriteOptions = new()
+    {
+        WriteIndented = true,
+        // Notebooks hold HTML and non-ASCII prose; Jupyter writes them unescaped, so diffs stay readable.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private readonly JsonObject _root;
+
+    internal Notebook(JsonObject root)
+    {
+        _root = root;
+        if (_root["cells"] is not JsonArray)
+            _root["cells"] = new JsonArray();
+        Cells = _root["cells"]!.AsArray().Select(n => new NotebookCell(n!.AsObject())).ToList();
+    }
+
+    /// <summary>The cells in order; change the list (insert, remove) and <see cref="Save"/> writes it back.</summary>
+    public List<NotebookCell> Cells { get; }
+
+    public JsonObject Metadata => _root["metadata"] as JsonObject ?? (JsonObject)(_root["metadata"] = new JsonObject());
+
+    public static Notebook Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Notebook '{path}' does not exist. Check the path (it is relative to {Environment.CurrentDirectory}).", path);
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    public static Notebook Parse(string json, string name = "notebook")
+    {
+        JsonNode? root;
+        try { root = JsonNode.Parse(json); }
+        catch (JsonException e) { throw new InvalidDataException($"{name} is not valid JSON ({e.Message}); an .ipynb file is a JSON document.", e); }
+        if (root is not JsonObject obj || obj["cells"] is not JsonArray)
+            throw new InvalidDataException($"{name} is not an nbformat 4 notebook: it has no 'cells' array.");
+        var major = obj["nbformat"]?.GetValue<int>() ?? 0;
+        if (major != 4)
+            throw new InvalidDataException($"{name} has nbformat {major}; only nbformat 4 is supported. Open and save it in Jupyter to upgrade it.");
+        return new Notebook(obj);
+    }
+
+    public string ToJson()
+    {
+        _root["cells"] = new JsonArray(Cells.Select(c => (JsonNode)c.Json.DeepClone()).ToArray());
+        return _root.ToJsonString(WriteOptions) + "\n";
+    }
+
+    /// <summary>Writes through a temporary file so a killed run never leaves half a notebook behind.</summary>
+    public void Save(string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        File.WriteAllText(temporary, ToJson());
+        File.Move(temporary, path, overwrite: true);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Course.Notebooks;
+
+/// <summary>
+/// Starts the worker: this same assembly in "worker" mode, in a child process per notebook, because Roslyn
+/// submissions cannot be unloaded (memory would pile up across notebooks) and a runaway cell can only be
+/// stopped reliably by killing its process.
+/// </summary>
+internal static class WorkerProcess
+{
+    public const string Verb = "worker";
+
+    public static Process Start(string notebookPath, string baseDirectory)
+    {
+        var assembly = typeof(WorkerProcess).Assembly.Location;
+        var runtimeConfig = Path.ChangeExtension(assembly, ".runtimeconfig.json");
+        if (!File.Exists(runtimeConfig))
+            throw new InvalidOperationException(
+                $"{runtimeConfig} is missing, so the notebook worker cannot start. It is produced when Course.Notebooks (an Exe " +
+                "project) is built or referenced through a ProjectReference; rebuild the app that calls NotebookRunner.");
+
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            WorkingDirectory = baseDirectory, // as in Jupyter, relative paths in cells start at the notebook's folder
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = new UTF8Encoding(false),
+            StandardErrorEncoding = new UTF8Encoding(false),
+        };
+        foreach (var argument in new[] { "exec", assembly, Verb, notebookPath, baseDirectory })
+            start.ArgumentList.Add(argument);
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{start.FileName}' for the notebook worker.");
+        process.StandardInput.Close(); // a cell that reads Console.In gets end-of-input instead of hanging the run
+        return process;
+    }
+
+    /// <summary>The dotnet host that runs this process, else the one named by DOTNET_ROOT, else dotnet on PATH.</summary>
+    private static string DotnetHost()
+    {
+        var current = Environment.ProcessPath;
+        if (current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet") return current;
+        var root = Environment.GetEnvironmentVariable("DOTNET_ROOT");
+        var candidate = root is null ? null : Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
+        return candidate is not null && File.Exists(candidate) ? candidate : "dotnet";
+    }
+}
