@@ -8,5 +8,6 @@ var root = new RootCommand("The course's command line: pretrain a GPT, sample fr
     SampleCommand.Create(),
     EvaluateCommand.Create(),
     EnvCommand.Create(),
+    NotebooksCommand.Create(),
 };
 return UserErrors.Run(() => root.Parse(args).Invoke());

@@ -32,7 +32,7 @@ public static class RunReport
         var tokensPerChar = (double)(trainer.Data.Train.size(0) + trainer.Data.Validation.size(0)) / corpus.Text.Length;
         var last = evals.Count > 0 ? evals[^1] : default;
         var best = trainer.BestValidationLoss ?? double.NaN;
-        var elapsed = metrics.Where(m => m.GetProperty("kind").GetString() == "step").Select(m => m.GetProperty("elapsed_s").GetDouble()).DefaultIfEmpty(0).Last();
+        var elapsed = metrics.Where(m => m.GetProperty("kind").GetString() == "step").Select(m => m.GetProperty("elapsed_seconds").GetDouble()).DefaultIfEmpty(0).Last();
         var table = new Table().AddColumns("", "value");
         table.AddRow("steps", $"{trainer.Step}");
         table.AddRow("parameters", $"{trainer.Model.ParameterCount():N0}");

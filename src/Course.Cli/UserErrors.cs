@@ -1,4 +1,5 @@
 using Course.Data;
+using Course.Notebooks;
 using Spectre.Console;
 
 namespace Course.Cli;
@@ -17,7 +18,7 @@ public static class UserErrors
         {
             return command();
         }
-        catch (Exception e) when (e is ArgumentException or CorpusException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ArgumentException or CorpusException or NotebookException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
             AnsiConsole.Console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return ExitUserError;
