@@ -38,6 +38,11 @@ check() {
     local sdk
     sdk="$(dotnet --version 2>&1)" \
         || fail "the installed .NET SDK does not satisfy global.json (dotnet said: ${sdk//$'\n'/ }). Install the .NET 10 SDK (https://dot.net) and rerun."
+    # TorchSharp 0.107.0 ships its native library for Linux on x86-64 only. On arm64 Linux (a container on an Apple
+    # Silicon Mac, say) everything builds and then libtorch cannot load, so stop here and say what works instead.
+    if [ "$(uname -s)" = Linux ] && [ "$(uname -m)" != x86_64 ]; then
+        fail "TorchSharp 0.107.0 has no native libraries for Linux on $(uname -m), only on x86_64. On an Apple Silicon Mac, run the course on macOS itself (bash setup.sh) or in GitHub Codespaces; see docs/classroom.md, Troubleshooting."
+    fi
     local script
     for script in setup.sh tools/debian12-fix/apply.sh; do
         [ -f "$script" ] || fail "$script is missing; the checkout is incomplete. Run 'git status' and restore it (git checkout -- $script)."

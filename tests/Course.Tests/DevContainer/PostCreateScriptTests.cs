@@ -56,6 +56,26 @@ public class PostCreateScriptTests
     }
 
     [Fact]
+    public void Check_mode_refuses_arm64_linux_where_torchsharp_has_no_native_library()
+    {
+        using var bin = new TempDirectory();
+        File.WriteAllText(bin.File("uname"), """
+            #!/bin/sh
+            case "$1" in -s) echo Linux ;; -m) echo aarch64 ;; esac
+
+            """);
+        File.SetUnixFileMode(bin.File("uname"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        var environment = Environment();
+        environment["PATH"] = bin.Path + ":" + System.Environment.GetEnvironmentVariable("PATH");
+
+        var run = BashScript.Run(Script, Repository.Root, environment, "--check");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("no native libraries for Linux on aarch64", run.Stderr);
+        Assert.Contains("Apple Silicon Mac", run.Stderr);
+    }
+
+    [Fact]
     public void An_unknown_option_is_refused_with_the_usage()
     {
         var run = BashScript.Run(Script, Repository.Root, Environment(), "--build");
