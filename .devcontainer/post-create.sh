@@ -48,8 +48,8 @@ check() {
         [ -f "$script" ] || fail "$script is missing; the checkout is incomplete. Run 'git status' and restore it (git checkout -- $script)."
         bash -n "$script" 2>/dev/null || fail "$script has a bash syntax error: $(bash -n "$script" 2>&1 | head -1)"
     done
-    # The GPU and system backends build without their runtime pieces, so their absence is reported but not fatal:
-    # the build still succeeds and `./course env` names what is missing.
+    # The GPU and system backends build without their runtime pieces, so their absence is a warning, not an error:
+    # setup still succeeds, and the learner hears about it now rather than from the first tensor.
     case "$backend" in
         cuda) command -v nvidia-smi >/dev/null && nvidia-smi -L >/dev/null 2>&1 \
                 || echo "post-create: warning: TORCH_BACKEND=cuda but no NVIDIA GPU is visible (nvidia-smi missing or failing). Check the host driver (>= 570) and that the container runs with --gpus all." ;;

@@ -56,17 +56,27 @@ public class PostCreateScriptTests
     }
 
     [Fact]
+    public void Check_mode_passes_on_what_dotnet_says_when_no_sdk_satisfies_global_json()
+    {
+        using var bin = new TempDirectory();
+        var environment = EnvironmentWithStandIn(bin, "dotnet", """
+            echo "A compatible .NET SDK was not found."
+            exit 145
+            """);
+
+        var run = BashScript.Run(Script, Repository.Root, environment, "--check");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("does not satisfy global.json (dotnet said: A compatible .NET SDK was not found.)", run.Stderr);
+    }
+
+    [Fact]
     public void Check_mode_refuses_arm64_linux_where_torchsharp_has_no_native_library()
     {
         using var bin = new TempDirectory();
-        File.WriteAllText(bin.File("uname"), """
-            #!/bin/sh
+        var environment = EnvironmentWithStandIn(bin, "uname", """
             case "$1" in -s) echo Linux ;; -m) echo aarch64 ;; esac
-
             """);
-        File.SetUnixFileMode(bin.File("uname"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
-        var environment = Environment();
-        environment["PATH"] = bin.Path + ":" + System.Environment.GetEnvironmentVariable("PATH");
 
         var run = BashScript.Run(Script, Repository.Root, environment, "--check");
 
@@ -183,6 +193,17 @@ public class PostCreateScriptTests
         Assert.True(File.Exists(checkout.PathOf("setup.log")), "setup.sh did not run");
         Assert.False(File.Exists(checkout.PathOf("course.log")), "./course ran although the smoke check was skipped");
         Assert.Contains("smoke check skipped (POST_CREATE_SKIP_SMOKE=1)", run.Stdout);
+    }
+
+    /// <summary>The test environment with <paramref name="program"/>, a shell script in <paramref name="bin"/>, found
+    /// on PATH before the real one.</summary>
+    private static Dictionary<string, string?> EnvironmentWithStandIn(TempDirectory bin, string program, string body)
+    {
+        File.WriteAllText(bin.File(program), $"#!/bin/sh\n{body}\n");
+        File.SetUnixFileMode(bin.File(program), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        var environment = Environment();
+        environment["PATH"] = bin.Path + ":" + System.Environment.GetEnvironmentVariable("PATH");
+        return environment;
     }
 
     private static string FindOnPath(string program) =>
