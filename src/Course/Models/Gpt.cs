@@ -38,7 +38,8 @@ public sealed class Gpt : nn.Module<Tensor, Tensor>
     public (Tensor Logits, Tensor Loss) forward(Tensor idx, Tensor targets)
     {
         var logits = forward(idx);
-        var loss = nn.functional.cross_entropy(logits.view(-1, logits.size(-1)), targets.reshape(-1));
+        // The softmax statistics of the loss are computed in fp32 even when the model runs in bf16.
+        var loss = nn.functional.cross_entropy(logits.view(-1, logits.size(-1)).to(ScalarType.Float32), targets.reshape(-1));
         return (logits, loss);
     }
 

@@ -37,8 +37,9 @@ public static class Checkpoint
         }
     }
 
-    public static void Save(string directory, Manifest manifest, Gpt model, AdamW optimizer, IEnumerable<(string Name, Tensor Tensor)> randomStates, ITokenizer tokenizer)
+    public static void Save(string directory, Manifest manifest, AdamW optimizer, IEnumerable<(string Name, Tensor Tensor)> randomStates, ITokenizer tokenizer)
     {
+        using var scope = NewDisposeScope();
         var full = Path.GetFullPath(directory);
         var parent = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(parent);
@@ -46,7 +47,7 @@ public static class Checkpoint
         Directory.CreateDirectory(temporary);
         try
         {
-            WriteFile(Path.Combine(temporary, ModelFile), s => SafeTensors.Write(s, model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)),
+            WriteFile(Path.Combine(temporary, ModelFile), s => SafeTensors.Write(s, optimizer.MasterWeights(),
                 new Dictionary<string, string> { ["format"] = "pt", ["config"] = JsonSerializer.Serialize(manifest.Config) }));
             WriteFile(Path.Combine(temporary, StateFile), s => SafeTensors.Write(s, optimizer.StateTensors().Concat(randomStates)));
             tokenizer.Save(temporary);

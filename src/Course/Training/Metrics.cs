@@ -4,8 +4,8 @@ using System.Text.Json.Serialization;
 namespace Course.Training;
 
 /// <summary>One optimizer step: mean training loss over its micro-batches, learning rate, global gradient norm
-/// before clipping, throughput and wall time since training (re)started.</summary>
-public sealed record StepMetrics(int Step, double Loss, double LearningRate, double GradNorm, double TokensPerSecond, double ElapsedSeconds)
+/// before clipping, throughput (and MFU when the peak is known) and wall time since training (re)started.</summary>
+public sealed record StepMetrics(int Step, double Loss, double LearningRate, double GradNorm, double TokensPerSecond, double? Mfu, double ElapsedSeconds)
 {
     public string Kind => "step";
 }

@@ -49,6 +49,7 @@ public sealed class Trainer : IDisposable
         manual_seed(options.Seed);
         Model = new Gpt(config);
         Model.to(device);
+        options.Precision.Apply(Model);
         Optimizer = new AdamW(Model.named_parameters(), options.WeightDecay, options.Beta1, options.Beta2);
         _batchGenerator = new Generator((ulong)options.Seed);
         if (runDirectory is not null) _log = new MetricsLog(runDirectory);
@@ -63,8 +64,7 @@ public sealed class Trainer : IDisposable
             throw new InvalidDataException($"Checkpoint {checkpointDirectory} was trained with {saved.Config}, but this run uses {Model.Config}. Resume with the same preset, or start a new run folder.");
         if (saved.CorpusSha256 != _corpus.Sha256)
             throw new InvalidDataException($"Checkpoint {checkpointDirectory} was trained on corpus '{saved.CorpusName}' (sha256 {saved.CorpusSha256[..12]}…), not on '{_corpus.Name}'. Resume with the same corpus.");
-        Checkpoint.LoadWeights(Model, loaded.Weights.Tensors);
-        Optimizer.LoadState(loaded.State.Tensors, saved.Step);
+        Optimizer.LoadState(loaded.Weights.Tensors, loaded.State.Tensors, saved.Step);
         _batchGenerator.set_state(loaded.State.Tensors["rng.batches"]);
         set_rng_state(loaded.State.Tensors["rng.torch"]);
         Step = saved.Step;
@@ -84,7 +84,9 @@ public sealed class Trainer : IDisposable
             var started = clock.Elapsed.TotalSeconds;
             var (loss, norm, lr) = TrainStep();
             Step++;
-            var metrics = new StepMetrics(Step, loss, lr, norm, tokensPerStep / Math.Max(1e-9, clock.Elapsed.TotalSeconds - started), clock.Elapsed.TotalSeconds);
+            var tokensPerSecond = tokensPerStep / Math.Max(1e-9, clock.Elapsed.TotalSeconds - started);
+            var mfu = Options.PeakTflops is double peak ? Throughput.Mfu(Model.Config, tokensPerSecond, peak) : (double?)null;
+            var metrics = new StepMetrics(Step, loss, lr, norm, tokensPerSecond, mfu, clock.Elapsed.TotalSeconds);
             _log?.Write(metrics);
             StepCompleted?.Invoke(metrics);
         }
@@ -120,8 +122,7 @@ public sealed class Trainer : IDisposable
             loss.backward();
             total.add_(loss.detach());
         }
-        var norm = nn.utils.clip_grad_norm_(Model.parameters(), Options.GradClip > 0 ? Options.GradClip : double.PositiveInfinity);
-        Optimizer.Update(lr);
+        var norm = Optimizer.Update(lr, Options.GradClip);
         return (total.item<float>(), norm, lr);
     }
 
@@ -143,7 +144,7 @@ public sealed class Trainer : IDisposable
         var manifest = new Checkpoint.Manifest(Checkpoint.FormatVersion, Step, BestValidationLoss, Model.Config, Options, _corpus.Name, _corpus.Sha256, []);
         using var batches = _batchGenerator.get_state();
         using var global = get_rng_state();
-        Checkpoint.Save(Path.Combine(_runDirectory, relative), manifest, Model, Optimizer, [("rng.batches", batches), ("rng.torch", global)], _tokenizer);
+        Checkpoint.Save(Path.Combine(_runDirectory, relative), manifest, Optimizer, [("rng.batches", batches), ("rng.torch", global)], _tokenizer);
     }
 
     public void Dispose()

@@ -25,6 +25,10 @@ public sealed record TrainingOptions
     /// <summary>Validation batches averaged per evaluation.</summary>
     public int EvalBatches { get; init; } = 200;
     public long Seed { get; init; } = 1337;
+    /// <summary>Number formats for the forward and backward passes; see <see cref="Training.Precision"/>.</summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
+    /// <summary>The device's peak TFLOP/s at the training precision, for MFU in the metrics (null: not reported).</summary>
+    public double? PeakTflops { get; init; }
 
     [System.Text.Json.Serialization.JsonIgnore]
     public LearningRateSchedule Schedule => new(LearningRate, MinLearningRate, WarmupSteps, DecaySteps ?? MaxSteps);
