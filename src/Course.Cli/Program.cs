@@ -9,5 +9,7 @@ var root = new RootCommand("The course's command line: pretrain a GPT, sample fr
     EvaluateCommand.Create(),
     EnvCommand.Create(),
     NotebooksCommand.Create(),
+    BenchCommand.Create(),
+    ReferenceCommand.Create(),
 };
 return UserErrors.Run(() => root.Parse(args).Invoke());

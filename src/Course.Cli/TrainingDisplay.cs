@@ -23,7 +23,8 @@ public static class TrainingDisplay
             {
                 if (m.Step % every != 0 && m.Step != total) return;
                 var eta = TimeSpan.FromSeconds(m.ElapsedSeconds / (m.Step - firstStep) * (total - m.Step));
-                console.WriteLine($"step {m.Step,6}/{total} | loss {m.Loss:F4} | lr {m.LearningRate:E2} | grad norm {m.GradNorm:F2} | {m.TokensPerSecond:N0} tok/s | ETA {eta:hh\\:mm\\:ss}");
+                var mfu = m.Mfu is double u ? $" | MFU {u:P1}" : "";
+                console.WriteLine($"step {m.Step,6}/{total} | loss {m.Loss:F4} | lr {m.LearningRate:E2} | grad norm {m.GradNorm:F2} | {m.TokensPerSecond:N0} tok/s{mfu} | ETA {eta:hh\\:mm\\:ss}");
             };
             trainer.Run(cancellation);
             return;
@@ -38,7 +39,7 @@ public static class TrainingDisplay
                 trainer.StepCompleted += m =>
                 {
                     task.Value = m.Step;
-                    task.Description = $"step {m.Step}/{total} loss {m.Loss:F3} {m.TokensPerSecond / 1000:F1}k tok/s";
+                    task.Description = $"step {m.Step}/{total} loss {m.Loss:F3} {m.TokensPerSecond / 1000:F1}k tok/s" + (m.Mfu is double u ? $" MFU {u:P0}" : "");
                 };
                 trainer.Run(cancellation);
             });

@@ -5,6 +5,7 @@ using Course.Models;
 using Course.Training;
 using Spectre.Console;
 using TorchSharp;
+using DeviceType = TorchSharp.DeviceType;
 
 namespace Course.Cli.Commands;
 
@@ -27,14 +28,17 @@ public static class PretrainCommand
         device.AcceptOnlyFromAmong(DeviceChoice.Values);
         var output = new Option<string?>("--out") { Description = "Run folder (default: runs/PRESET-TIMESTAMP)." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its latest checkpoint." };
+        var precision = new Option<string>("--precision") { Description = "fp32, tf32 or bf16 (bf16 compute, fp32 master weights; for GPUs).", DefaultValueFactory = _ => "fp32" };
+        var peakTflops = new Option<double?>("--peak-tflops") { Description = $"Device peak TFLOP/s for MFU (default on CUDA: {BenchCommand.HopperBf16PeakTflops})." };
 
         var command = new Command("pretrain", "Pretrain a GPT on a corpus (default: the .NET API documentation shipped with the SDK, no download).")
         {
-            preset, corpus, tokenizer, steps, batchSize, accumulation, lr, evalInterval, evalBatches, seed, device, output, resume,
+            preset, corpus, tokenizer, steps, batchSize, accumulation, lr, evalInterval, evalBatches, seed, device, output, resume, precision, peakTflops,
         };
         command.SetAction(parse =>
         {
             var presetName = parse.GetValue(preset)!;
+            var target = DeviceChoice.Resolve(parse.GetValue(device)!);
             var config = GptConfig.Preset(presetName);
             var recipe = Recipes.For(presetName);
             var options = recipe with
@@ -47,10 +51,12 @@ public static class PretrainCommand
                 EvalInterval = parse.GetValue(evalInterval) ?? recipe.EvalInterval,
                 EvalBatches = parse.GetValue(evalBatches) ?? recipe.EvalBatches,
                 Seed = parse.GetValue(seed) ?? recipe.Seed,
+                Precision = PrecisionExtensions.Parse(parse.GetValue(precision)!),
+                PeakTflops = parse.GetValue(peakTflops) ?? (target.type == DeviceType.CUDA ? BenchCommand.HopperBf16PeakTflops : null),
             };
             options.Validate();
             var runDirectory = RunFolder.Prepare(parse.GetValue(output) ?? Path.Combine("runs", $"{presetName}-{DateTime.Now:yyyyMMdd-HHmmss}"), parse.GetValue(resume));
-            return Pretrain(presetName, config, options, parse.GetValue(corpus)!, parse.GetValue(tokenizer), DeviceChoice.Resolve(parse.GetValue(device)!), runDirectory, parse.GetValue(resume));
+            return Pretrain(presetName, config, options, parse.GetValue(corpus)!, parse.GetValue(tokenizer), target, runDirectory, parse.GetValue(resume));
         });
         return command;
     }

@@ -12,7 +12,8 @@ public sealed class TokenSplit : IDisposable
     public Tensor Train { get; }
     public Tensor Validation { get; }
 
-    public TokenSplit(int[] tokens, int blockSize, double trainFraction = 0.9)
+    /// <param name="device">Where the tokens are kept: on a GPU, batches are gathered there without copies from the host.</param>
+    public TokenSplit(int[] tokens, int blockSize, double trainFraction = 0.9, Device? device = null)
     {
         if (trainFraction is <= 0 or >= 1) throw new ArgumentException($"trainFraction must be in (0, 1) (got {trainFraction}).");
         var trainLength = (int)(tokens.Length * trainFraction);
@@ -24,8 +25,8 @@ public sealed class TokenSplit : IDisposable
                 $"({shortest} tokens) is shorter than one context window of {blockSize + 1} tokens. " +
                 $"Use a longer corpus (at least {(int)Math.Ceiling((blockSize + 1) / Math.Min(trainFraction, 1 - trainFraction))} tokens) or a smaller block size.");
         using var all = tensor(tokens.Select(t => (long)t).ToArray());
-        Train = all[..trainLength].clone();
-        Validation = all[trainLength..].clone();
+        Train = all[..trainLength].to(device ?? CPU, copy: true);
+        Validation = all[trainLength..].to(device ?? CPU, copy: true);
     }
 
     /// <summary>A batch of <paramref name="batchSize"/> random windows (x, y), each (B, T), on <paramref name="device"/>.</summary>
@@ -33,8 +34,9 @@ public sealed class TokenSplit : IDisposable
     {
         var data = validation ? Validation : Train;
         using var scope = NewDisposeScope();
-        var starts = randint(data.size(0) - blockSize, [batchSize, 1], generator: generator);
-        var windows = data[starts + arange(blockSize + 1)];
+        // The generator lives on the CPU (its state goes into checkpoints); only the start offsets travel.
+        var starts = randint(data.size(0) - blockSize, [batchSize, 1], generator: generator).to(data.device);
+        var windows = data[starts + arange(blockSize + 1, device: data.device)];
         var x = windows[.., ..^1].to(device);
         var y = windows[.., 1..].to(device);
         return (x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope());

@@ -70,8 +70,9 @@ public sealed class AdamW : IDisposable
     public void ZeroGrad() => _gradients.zero_();
 
     /// <summary>Clips the gradients to global norm <paramref name="maxNorm"/> (0: no clipping), then makes one update
-    /// with learning rate <paramref name="lr"/>. Returns the global gradient norm before clipping.</summary>
-    public double Update(double lr, double maxNorm = 0)
+    /// with learning rate <paramref name="lr"/>. Returns the global gradient norm before clipping, as a scalar tensor
+    /// on the parameters' device, so that reading it (a GPU sync) is the caller's choice.</summary>
+    public Tensor Update(double lr, double maxNorm = 0)
     {
         Step++;
         using var noGrad = no_grad();
@@ -85,7 +86,7 @@ public sealed class AdamW : IDisposable
         var denominator = (_v.sqrt() / Math.Sqrt(1 - Math.Pow(Beta2, Step))).add_(Epsilon);
         _master.addcdiv_(_m, denominator, value: -lr / (1 - Math.Pow(Beta1, Step)));
         if (!ReferenceEquals(_master, _parameters)) _parameters.copy_(_master);
-        return norm.item<float>();
+        return norm.MoveToOuterDisposeScope();
     }
 
     /// <summary>The fp32 master weights by parameter name (views, not copies): what a checkpoint stores.</summary>

@@ -31,12 +31,12 @@ public static class PrecisionExtensions
         _ => throw new ArgumentException($"Unknown precision '{text}'. Use fp32, tf32 or bf16."),
     };
 
-    /// <summary>Sets the TF32 switches and casts <paramref name="model"/>; call before creating the optimizer.</summary>
-    public static void Apply(this Precision precision, Gpt model)
+    /// <summary>Sets the TF32 switches and casts <paramref name="model"/> (if given); call before creating the optimizer.</summary>
+    public static void Apply(this Precision precision, Gpt? model)
     {
         var tf32 = precision != Precision.Fp32;
         backends.cuda.matmul.allow_tf32 = tf32;
         backends.cudnn.allow_tf32 = tf32;
-        if (precision == Precision.Bf16) model.to(ScalarType.BFloat16);
+        if (precision == Precision.Bf16) model?.to(ScalarType.BFloat16);
     }
 }

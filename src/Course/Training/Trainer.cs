@@ -23,12 +23,13 @@ public sealed class Trainer : IDisposable
     public const string LatestCheckpoint = "checkpoints/latest", BestCheckpoint = "checkpoints/best";
 
     private readonly TokenSplit _data;
-    private readonly ITokenizer _tokenizer;
-    private readonly CorpusText _corpus;
+    private readonly ITokenizer? _tokenizer;
+    private readonly CorpusText? _corpus;
     private readonly Device _device;
     private readonly string? _runDirectory;
     private readonly Generator _batchGenerator;
     private readonly MetricsLog? _log;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     public Gpt Model { get; }
     public AdamW Optimizer { get; }
@@ -40,12 +41,18 @@ public sealed class Trainer : IDisposable
     public event Action<EvalMetrics>? Evaluated;
 
     public Trainer(GptConfig config, CorpusText corpus, ITokenizer tokenizer, TrainingOptions options, Device device, string? runDirectory = null)
+        : this(config, EncodeFor(config, corpus, tokenizer), options, device, runDirectory)
+    {
+        (_corpus, _tokenizer) = (corpus, tokenizer);
+    }
+
+    /// <summary>Trains on token ids alone (benchmarks, synthetic data). Without a corpus and tokenizer to record,
+    /// it writes metrics but no checkpoints.</summary>
+    public Trainer(GptConfig config, int[] tokens, TrainingOptions options, Device device, string? runDirectory = null)
     {
         Options = options.Validate();
-        if (config.VocabSize < tokenizer.VocabSize)
-            throw new ArgumentException($"VocabSize ({config.VocabSize}) is smaller than the tokenizer's vocabulary ({tokenizer.VocabSize}).");
-        (_corpus, _tokenizer, _device, _runDirectory) = (corpus, tokenizer, device, runDirectory);
-        _data = new TokenSplit(tokenizer.Encode(corpus.Text), config.BlockSize);
+        (_device, _runDirectory) = (device, runDirectory);
+        _data = new TokenSplit(tokens, config.BlockSize, device: device);
         manual_seed(options.Seed);
         Model = new Gpt(config);
         Model.to(device);
@@ -55,9 +62,15 @@ public sealed class Trainer : IDisposable
         if (runDirectory is not null) _log = new MetricsLog(runDirectory);
     }
 
+    private static int[] EncodeFor(GptConfig config, CorpusText corpus, ITokenizer tokenizer) =>
+        config.VocabSize >= tokenizer.VocabSize
+            ? tokenizer.Encode(corpus.Text)
+            : throw new ArgumentException($"VocabSize ({config.VocabSize}) is smaller than the tokenizer's vocabulary ({tokenizer.VocabSize}).");
+
     /// <summary>Continues from a checkpoint written by a trainer of the same model configuration.</summary>
     public void Resume(string checkpointDirectory)
     {
+        if (_corpus is null) throw new InvalidOperationException("A trainer made from token ids alone has no corpus to check a checkpoint against.");
         using var loaded = Checkpoint.Load(checkpointDirectory);
         var saved = loaded.Manifest;
         if (saved.Config != Model.Config)
@@ -75,23 +88,29 @@ public sealed class Trainer : IDisposable
     /// finishes, the latest checkpoint is saved, and the method returns early.</summary>
     public void Run(CancellationToken cancellation = default)
     {
-        var clock = Stopwatch.StartNew();
-        var tokensPerStep = (double)Options.BatchSize * Options.GradientAccumulationSteps * Model.Config.BlockSize;
+        _clock.Restart();
         Model.train();
         while (Step < Options.MaxSteps && !cancellation.IsCancellationRequested)
         {
-            if (Step % Options.EvalInterval == 0) Evaluate(clock.Elapsed.TotalSeconds);
-            var started = clock.Elapsed.TotalSeconds;
-            var (loss, norm, lr) = TrainStep();
-            Step++;
-            var tokensPerSecond = tokensPerStep / Math.Max(1e-9, clock.Elapsed.TotalSeconds - started);
-            var mfu = Options.PeakTflops is double peak ? Throughput.Mfu(Model.Config, tokensPerSecond, peak) : (double?)null;
-            var metrics = new StepMetrics(Step, loss, lr, norm, tokensPerSecond, mfu, clock.Elapsed.TotalSeconds);
-            _log?.Write(metrics);
-            StepCompleted?.Invoke(metrics);
+            if (Step % Options.EvalInterval == 0) Evaluate();
+            TrainOneStep();
         }
-        if (Step == Options.MaxSteps) Evaluate(clock.Elapsed.TotalSeconds);
+        if (Step == Options.MaxSteps) Evaluate();
         SaveCheckpoint(LatestCheckpoint);
+    }
+
+    /// <summary>One optimizer step (GradientAccumulationSteps micro-batches), logged and reported like those of <see cref="Run"/>.</summary>
+    public StepMetrics TrainOneStep()
+    {
+        var started = _clock.Elapsed.TotalSeconds;
+        var (loss, norm, lr) = TrainStep();
+        Step++;
+        var tokensPerSecond = (double)Options.BatchSize * Options.GradientAccumulationSteps * Model.Config.BlockSize / Math.Max(1e-9, _clock.Elapsed.TotalSeconds - started);
+        var mfu = Options.PeakTflops is double peak ? Throughput.Mfu(Model.Config, tokensPerSecond, peak) : (double?)null;
+        var metrics = new StepMetrics(Step, loss, lr, norm, tokensPerSecond, mfu, _clock.Elapsed.TotalSeconds);
+        _log?.Write(metrics);
+        StepCompleted?.Invoke(metrics);
+        return metrics;
     }
 
     /// <summary>Mean loss of each split over Options.EvalBatches batches drawn with a generator seeded by the step,
@@ -123,11 +142,14 @@ public sealed class Trainer : IDisposable
             total.add_(loss.detach());
         }
         var norm = Optimizer.Update(lr, Options.GradClip);
-        return (total.item<float>(), norm, lr);
+        // One device-to-host copy per step for both numbers: each read of a GPU value waits for the GPU.
+        var both = stack([total.squeeze(), norm]).cpu().data<float>().ToArray();
+        return (both[0], both[1], lr);
     }
 
-    private void Evaluate(double elapsed)
+    private void Evaluate()
     {
+        var elapsed = _clock.Elapsed.TotalSeconds;
         var (train, validation) = EstimateLoss();
         var best = BestValidationLoss is null || validation < BestValidationLoss;
         if (best) BestValidationLoss = validation;
@@ -141,6 +163,7 @@ public sealed class Trainer : IDisposable
     private void SaveCheckpoint(string relative)
     {
         if (_runDirectory is null) return;
+        if (_corpus is null || _tokenizer is null) return; // token-ids-only trainers (benchmarks) keep no checkpoints
         var manifest = new Checkpoint.Manifest(Checkpoint.FormatVersion, Step, BestValidationLoss, Model.Config, Options, _corpus.Name, _corpus.Sha256, []);
         using var batches = _batchGenerator.get_state();
         using var global = get_rng_state();

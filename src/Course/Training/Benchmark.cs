@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using Course.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Course.Training;
+
+/// <summary>A standard training workload to time: model, micro-batch, accumulation and precision.</summary>
+public sealed record BenchmarkSpec(string Name, GptConfig Model, int BatchSize, int GradientAccumulationSteps, Precision Precision)
+{
+    /// <summary>The workloads of the GPU issue and their PyTorch counterparts (tools/pytorch-reference/bench.py), plus a
+    /// tiny one for CPU and CI. gpt2 uses the 50304-token padded vocabulary, as nanoGPT trains it.</summary>
+    public static IReadOnlyDictionary<string, BenchmarkSpec> Standard { get; } = new Dictionary<string, BenchmarkSpec>
+    {
+        ["tiny"] = new("tiny", GptConfig.Preset("tiny"), 8, 1, Precision.Fp32),
+        ["shakespeare-char"] = new("shakespeare-char", GptConfig.Preset("shakespeare-char"), 64, 1, Precision.Bf16),
+        ["gpt2"] = new("gpt2", GptConfig.Preset("gpt2-padded"), 16, 1, Precision.Bf16),
+    };
+}
+
+/// <summary>What a benchmark measured; written as JSON by `course bench`.</summary>
+public sealed record BenchmarkResult(string Name, string Device, string TorchSharp, string Libtorch, GptConfig Config, int BatchSize,
+    int GradientAccumulationSteps, string Precision, long Parameters, int WarmupSteps, int TimedSteps, double MsPerStep,
+    double TokensPerSecond, double? Mfu, double? PeakTflops, long? PeakGpuMemoryBytes, double FinalLoss, DateTimeOffset Measured);
+
+public static class Benchmark
+{
+    /// <summary>Trains <paramref name="spec"/> on random tokens: <paramref name="warmup"/> untimed steps (allocator and
+    /// kernel selection settle), then <paramref name="steps"/> timed ones. Each step ends by reading its loss, so the
+    /// time covers all GPU work.</summary>
+    public static BenchmarkResult Run(BenchmarkSpec spec, Device device, int warmup, int steps, double? peakTflops)
+    {
+        if (warmup < 0 || steps <= 0) throw new ArgumentException($"Benchmarks need warmup ≥ 0 and steps > 0 (got {warmup} and {steps}).");
+        var tokensNeeded = Math.Max(20 * (spec.Model.BlockSize + 1), 1 << 20);
+        var random = new Random(1);
+        var tokens = Enumerable.Range(0, tokensNeeded).Select(_ => random.Next(spec.Model.VocabSize)).ToArray();
+        var options = new TrainingOptions
+        {
+            MaxSteps = warmup + steps, BatchSize = spec.BatchSize, GradientAccumulationSteps = spec.GradientAccumulationSteps,
+            WarmupSteps = 0, Precision = spec.Precision, PeakTflops = peakTflops, Seed = 1,
+        };
+        using var memory = device.type == DeviceType.CUDA ? GpuMemory.StartSampling(device.index < 0 ? 0 : device.index) : null;
+        using var trainer = new Trainer(spec.Model, tokens, options, device);
+        trainer.Model.train();
+        for (int i = 0; i < warmup; i++) trainer.TrainOneStep();
+        var clock = Stopwatch.StartNew();
+        StepMetrics last = null!;
+        for (int i = 0; i < steps; i++) last = trainer.TrainOneStep();
+        var msPerStep = clock.Elapsed.TotalMilliseconds / steps;
+        var tokensPerSecond = (double)spec.BatchSize * spec.GradientAccumulationSteps * spec.Model.BlockSize / (msPerStep / 1000);
+        return new BenchmarkResult(spec.Name, Describe(device), typeof(torch).Assembly.GetName().Version?.ToString() ?? "?", __version__,
+            spec.Model, spec.BatchSize, spec.GradientAccumulationSteps, spec.Precision.ToString().ToLowerInvariant(), trainer.Model.ParameterCount(),
+            warmup, steps, msPerStep, tokensPerSecond, peakTflops is double p ? Throughput.Mfu(spec.Model, tokensPerSecond, p) : null, peakTflops,
+            memory is null ? null : memory.Peak - memory.Baseline, last.Loss, DateTimeOffset.UtcNow);
+    }
+
+    private static string Describe(Device device) =>
+        device.type == DeviceType.CUDA ? $"cuda:{Math.Max(0, device.index)}" : $"cpu ({Environment.ProcessorCount} cores, {get_num_threads()} threads)";
+}
