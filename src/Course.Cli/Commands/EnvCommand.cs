@@ -1,9 +1,5 @@
 using System.CommandLine;
-using System.Reflection;
-using System.Runtime.InteropServices;
-using Course.Data;
 using Spectre.Console;
-using TorchSharp;
 
 namespace Course.Cli.Commands;
 
@@ -16,24 +12,10 @@ public static class EnvCommand
         command.SetAction(_ =>
         {
             var table = new Table().AddColumns("", "value");
-            foreach (var (name, value) in Describe()) table.AddRow(name, Markup.Escape(value));
+            foreach (var (name, value) in EnvironmentReport.Describe()) table.AddRow(name, Markup.Escape(value));
             AnsiConsole.Console.Write(table);
             return 0;
         });
         return command;
-    }
-
-    public static IEnumerable<(string Name, string Value)> Describe()
-    {
-        var courseAssembly = typeof(Corpora).Assembly;
-        yield return (".NET", RuntimeInformation.FrameworkDescription);
-        yield return ("OS", $"{RuntimeInformation.OSDescription} ({RuntimeInformation.OSArchitecture})");
-        yield return ("TorchSharp", typeof(torch).Assembly.GetName().Version?.ToString() ?? "?");
-        yield return ("libtorch", torch.__version__);
-        yield return ("backend (TorchBackend)", courseAssembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "TorchBackend")?.Value ?? "?");
-        var cuda = torch.cuda.is_available();
-        yield return ("CUDA available", cuda ? $"yes, {torch.cuda.device_count()} device(s)" : "no");
-        yield return ("CPU cores / torch threads", $"{Environment.ProcessorCount} / {torch.get_num_threads()}");
-        yield return ("corpus cache", CacheDirectory.Resolve());
     }
 }

@@ -1,0 +1,34 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Course.Data;
+using TorchSharp;
+
+namespace Course;
+
+/// <summary>What this machine gives the course: .NET, OS, TorchSharp and libtorch versions, the libtorch backend
+/// the library was built for, CUDA devices, threads and the corpus cache. Shown by <c>course env</c> and by
+/// chapter 00.</summary>
+public static class EnvironmentReport
+{
+    /// <summary>The libtorch backend (cpu, cuda or system) chosen at build time, from the assembly's
+    /// TorchBackend metadata; "?" if the metadata is missing.</summary>
+    public static string TorchBackend =>
+        typeof(EnvironmentReport).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "TorchBackend")?.Value ?? "?";
+
+    public static IReadOnlyList<(string Name, string Value)> Describe()
+    {
+        var cuda = torch.cuda.is_available();
+        return
+        [
+            (".NET", RuntimeInformation.FrameworkDescription),
+            ("OS", $"{RuntimeInformation.OSDescription} ({RuntimeInformation.OSArchitecture})"),
+            ("TorchSharp", typeof(torch).Assembly.GetName().Version?.ToString() ?? "?"),
+            ("libtorch", torch.__version__),
+            ("backend (TorchBackend)", TorchBackend),
+            ("CUDA available", cuda ? $"yes, {torch.cuda.device_count()} device(s)" : "no"),
+            ("CPU cores / torch threads", $"{System.Environment.ProcessorCount} / {torch.get_num_threads()}"),
+            ("corpus cache", CacheDirectory.Resolve()),
+        ];
+    }
+}
