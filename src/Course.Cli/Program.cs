@@ -12,4 +12,6 @@ var root = new RootCommand("The course's command line: pretrain a GPT, sample fr
     BenchCommand.Create(),
     ReferenceCommand.Create(),
 };
+// Redirected output (logs, CI) has no terminal width; Spectre would assume 80 columns and wrap tables and panels.
+if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 120;
 return UserErrors.Run(() => root.Parse(args).Invoke());

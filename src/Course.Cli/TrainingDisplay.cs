@@ -24,7 +24,8 @@ public static class TrainingDisplay
                 if (m.Step % every != 0 && m.Step != total) return;
                 var eta = TimeSpan.FromSeconds(m.ElapsedSeconds / (m.Step - firstStep) * (total - m.Step));
                 var mfu = m.Mfu is double u ? $" | MFU {u:P1}" : "";
-                console.WriteLine($"step {m.Step,6}/{total} | loss {m.Loss:F4} | lr {m.LearningRate:E2} | grad norm {m.GradNorm:F2} | {m.TokensPerSecond:N0} tok/s{mfu} | ETA {eta:hh\\:mm\\:ss}");
+                // Plain Console: Spectre would wrap the line at its assumed width of 80 when output is redirected.
+                Console.WriteLine($"step {m.Step,6}/{total} | loss {m.Loss:F4} | lr {m.LearningRate:E2} | grad norm {m.GradNorm:F2} | {m.TokensPerSecond:N0} tok/s{mfu} | ETA {eta:hh\\:mm\\:ss}");
             };
             trainer.Run(cancellation);
             return;
