@@ -73,7 +73,7 @@ class GPT(nn.Module):
         for block in t.h:
             x = block(x)
         logits = F.linear(t.ln_f(x), t.wte.weight)
-        loss = None if targets is None else F.cross_entropy(logits.float().view(-1, logits.size(-1)), targets.view(-1))
+        loss = None if targets is None else F.cross_entropy(logits.float().view(-1, logits.size(-1)), targets.reshape(-1))
         return logits, loss
 
     def adamw(self, lr, weight_decay, betas, eps=1e-8, fused=False):
