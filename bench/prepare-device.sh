@@ -8,7 +8,10 @@ shakespeare=${1:?give the path of Tiny Shakespeare input.txt (sha256 86c4e6aa…
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 # A clean copy, so that the system-backend restore does not disturb this checkout's cpu build.
 git -C "$root" worktree add -q --detach "$work/src" HEAD
-dotnet publish "$work/src/src/Course.Cli" -c Release -r linux-x64 --self-contained -p:TorchBackend=system -o "$work/pub" --verbosity quiet
+# The notebook worker is published beside the CLI, self-contained too: the GPU machine has no dotnet to start it with.
+for project in Course.Cli Course.Notebooks; do
+    dotnet publish "$work/src/src/$project" -c Release -r linux-x64 --self-contained -p:TorchBackend=system -o "$work/pub" --verbosity quiet
+done
 git -C "$root" worktree remove --force "$work/src"
 mkdir -p "$root/.device/cache/tinyshakespeare"
 tar cJf "$root/.device/app.tar.xz" -C "$work" pub

@@ -61,7 +61,7 @@ public static class RunReport
         using var scope = NewDisposeScope();
         var start = CanEncode(tokenizer, "\n") ? tokenizer.Encode("\n") : [(int)trainer.Data.Validation[0].item<long>()];
         var prompt = tensor(start.Select(i => (long)i).ToArray(), device: trainer.Model.parameters().First().device).unsqueeze(0);
-        using var generator = new Generator(1234, prompt.device);
+        using var generator = new Generator(1234);
         var ids = trainer.Model.Generate(prompt, 400, new NextTokenSampler(Temperature: 0.8, TopK: 40), generator);
         return tokenizer.Decode(ids[0].cpu().data<long>().ToArray().Select(i => (int)i)).Trim();
     }

@@ -36,9 +36,20 @@ internal sealed class PackageCatalog
         return new PackageCatalog(packages);
     }
 
+    /// <summary>TorchSharp's backend packages carry the same managed API; the build's TorchBackend switch picks one.</summary>
+    private static readonly string[] TorchSharpBackends = ["TorchSharp-cpu", "TorchSharp-cuda-linux", "TorchSharp-cuda-windows", "TorchSharp"];
+
+    /// <summary>A notebook asks for the backend its author used (usually TorchSharp-cpu); a runner built for another
+    /// backend (cuda on a GPU machine, system with PyTorch's libtorch) answers with its own.</summary>
+    private string Resolve(string name) =>
+        !_packages.ContainsKey(name) && TorchSharpBackends.Contains(name, StringComparer.OrdinalIgnoreCase)
+            ? TorchSharpBackends.FirstOrDefault(_packages.ContainsKey) ?? name
+            : name;
+
     /// <summary>The pinned version of <paramref name="name"/>; throws naming the package, or the version to use.</summary>
     public string PinnedVersion(string name, string? requestedVersion)
     {
+        name = Resolve(name);
         if (!_packages.TryGetValue(name, out var package))
             throw new NotebookException(
                 $"#r \"nuget: {name}\": package '{name}' is not in the course's pinned dependency set, and this runner downloads nothing. " +
@@ -52,14 +63,14 @@ internal sealed class PackageCatalog
     }
 
     /// <summary>The spelling the catalog uses for a package name (NuGet ids are case-insensitive).</summary>
-    public string CanonicalName(string name) => _packages.TryGetValue(name, out var p) ? p.Name : name;
+    public string CanonicalName(string name) => _packages.TryGetValue(Resolve(name), out var p) ? p.Name : name;
 
     /// <summary>Simple names of the assemblies a package brings, its dependencies' included, as NuGet would add them.</summary>
     public IReadOnlyCollection<string> AssembliesOf(string name)
     {
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var pending = new Stack<string>([name]);
+        var pending = new Stack<string>([Resolve(name)]);
         while (pending.Count > 0)
         {
             var current = pending.Pop();

@@ -21,7 +21,8 @@ internal static class WorkerProcess
                 $"{runtimeConfig} is missing, so the notebook worker cannot start. It is produced when Course.Notebooks (an Exe " +
                 "project) is built or referenced through a ProjectReference; rebuild the app that calls NotebookRunner.");
 
-        var start = new ProcessStartInfo(DotnetHost())
+        var (program, prefix) = Launcher(assembly);
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = baseDirectory, // as in Jupyter, relative paths in cells start at the notebook's folder
             RedirectStandardOutput = true,
@@ -31,11 +32,20 @@ internal static class WorkerProcess
             StandardOutputEncoding = new UTF8Encoding(false),
             StandardErrorEncoding = new UTF8Encoding(false),
         };
-        foreach (var argument in new[] { "exec", assembly, Verb, notebookPath, baseDirectory })
+        foreach (var argument in prefix.Concat([Verb, notebookPath, baseDirectory]))
             start.ArgumentList.Add(argument);
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{start.FileName}' for the notebook worker.");
         process.StandardInput.Close(); // a cell that reads Console.In gets end-of-input instead of hanging the run
         return process;
+    }
+
+    /// <summary>How to start the worker: in a self-contained publish (a machine without .NET, such as a GPU server)
+    /// its own apphost beside the assembly; otherwise `dotnet exec` of the assembly.</summary>
+    private static (string Program, string[] Prefix) Launcher(string assembly)
+    {
+        var apphost = Path.ChangeExtension(assembly, OperatingSystem.IsWindows() ? ".exe" : null);
+        var selfContained = File.ReadAllText(Path.ChangeExtension(assembly, ".runtimeconfig.json")).Contains("\"includedFrameworks\"");
+        return selfContained && File.Exists(apphost) ? (apphost, []) : (DotnetHost(), ["exec", assembly]);
     }
 
     /// <summary>The dotnet host that runs this process, else the one named by DOTNET_ROOT, else dotnet on PATH.</summary>

@@ -33,7 +33,7 @@ public static class SampleCommand
                 using var scope = NewDisposeScope();
                 var device_ = model.parameters().First().device;
                 var idx = tensor(tokenizer.Encode(text).Select(i => (long)i).ToArray(), device: device_).unsqueeze(0);
-                using var generator = new Generator(parse.GetValue(seed), device_);
+                using var generator = new Generator(parse.GetValue(seed));
                 var ids = model.Generate(idx, parse.GetValue(tokens), sampler, generator);
                 AnsiConsole.Console.WriteLine(tokenizer.Decode(ids[0].cpu().data<long>().ToArray().Select(i => (int)i)));
             }

@@ -42,12 +42,15 @@ public sealed record NextTokenSampler(double Temperature = 1.0, int? TopK = null
         return scaled.softmax(-1).MoveToOuterDisposeScope();
     }
 
-    /// <summary>One token per row of <paramref name="logits"/> (B, vocab), as (B, 1) int64 ids.</summary>
+    /// <summary>One token per row of <paramref name="logits"/> (B, vocab), as (B, 1) int64 ids on the logits' device.
+    /// The draw happens on the CPU with a CPU <paramref name="generator"/>, so one seed gives the same text on any device.</summary>
     public Tensor Sample(Tensor logits, Generator? generator = null)
     {
         Validate();
         if (Temperature == 0) return logits.argmax(-1, keepdim: true);
         using var probabilities = Probabilities(logits);
-        return multinomial(probabilities, 1, generator: generator);
+        using var cpu = probabilities.cpu();
+        using var choice = multinomial(cpu, 1, generator: generator);
+        return choice.to(logits.device);
     }
 }

@@ -20,6 +20,9 @@ public sealed partial class GpuMemory : IDisposable
     /// <summary>The most bytes in use seen so far.</summary>
     public long Peak => Interlocked.Read(ref _peak);
 
+    /// <summary>Bytes in use now.</summary>
+    public long Current => Used();
+
     private GpuMemory(IntPtr device, TimeSpan interval)
     {
         _device = device;
