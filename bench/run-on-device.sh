@@ -28,6 +28,10 @@ part() {
 part pytorch-bench 100 python3 tools/pytorch-reference/bench.py --out "$out/pytorch-bench.json"
 part course-bench 120 "$course" bench --workload shakespeare-char gpt2 --device cuda --out "$out/course-bench.json"
 part compare 45 python3 tools/pytorch-reference/compare.py .device/reference
+if [ "${BENCH_ONLY:-0}" = 1 ]; then   # a quick re-measurement of the speed comparison alone
+    part course-bench-again 120 "$course" bench --workload shakespeare-char gpt2 --device cuda --out "$out/course-bench-again.json"
+    part pytorch-bench-again 100 python3 tools/pytorch-reference/bench.py --out "$out/pytorch-bench-again.json"
+else
 # nanoGPT's shakespeare_char recipe, seeds 1337 (through chapter 08, whose executed copy is kept), 1 and 2.
 part notebook-08 200 "$course" notebooks run notebooks/08-gpu-pretraining.ipynb -o "$out/notebooks" -p Device=cuda -p Corpus=tinyshakespeare \
     -p Preset=shakespeare-char -p Steps=5000 -p BatchSize=64 -p Accumulation=1 -p Precision=bf16 -p EvalInterval=250 -p EvalBatches=200
@@ -37,6 +41,7 @@ for seed in 1 2; do
     mkdir -p "$out/shakespeare-seed$seed"
     cp /tmp/run-shakespeare-$seed/metrics.jsonl /tmp/run-shakespeare-$seed/summary.json /tmp/run-shakespeare-$seed/loss.html "$out/shakespeare-seed$seed/" 2>/dev/null
 done
+fi
 cat "$out/parts.txt"
 # The device tool returns few files: pack everything into one archive.
 tar czf /tmp/results.tgz -C "$out" . && rm -rf "${out:?}"/* && mv /tmp/results.tgz "$out/"

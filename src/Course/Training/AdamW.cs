@@ -18,12 +18,14 @@ namespace Course.Training;
 /// model instead of a dozen per parameter tensor (GPT-2 has 148), which matters on a GPU where each launch costs
 /// microseconds. Gradients accumulate into their slices in place, so <see cref="ZeroGrad"/> zeroes one tensor.</para>
 /// <para>Mixed precision: when the model's parameters are bf16, the optimizer keeps an fp32 master copy of them
-/// and fp32 m and v, updates the master copy, and casts it back into the bf16 parameters once per step.</para>
+/// and fp32 m and v, updates the master copy, and casts it back into the bf16 parameters once per step. Gradients
+/// of bf16 parameters arrive in bf16; <see cref="AccumulateGradients"/> adds them into an fp32 buffer after each
+/// micro-batch, so that accumulating many micro-batches does not lose precision.</para>
 /// </remarks>
 public sealed class AdamW : IDisposable
 {
     private readonly (string Name, Parameter Parameter, long Offset)[] _slots;
-    private readonly Tensor _parameters, _gradients, _master, _m, _v;
+    private readonly Tensor _parameters, _gradients, _master, _gradients32, _m, _v;
     private readonly long _decayedElements;
 
     public double WeightDecay { get; }
@@ -59,7 +61,9 @@ public sealed class AdamW : IDisposable
                 parameter.grad = _gradients.narrow(0, start, n).view(parameter.shape);
             }
         }
-        _master = first.dtype == ScalarType.Float32 ? _parameters : _parameters.to(ScalarType.Float32);
+        var fp32 = first.dtype == ScalarType.Float32;
+        _master = fp32 ? _parameters : _parameters.to(ScalarType.Float32);
+        _gradients32 = fp32 ? _gradients : zeros(offset, dtype: ScalarType.Float32, device: first.device);
         _m = zeros(offset, dtype: ScalarType.Float32, device: first.device);
         _v = zeros(offset, dtype: ScalarType.Float32, device: first.device);
     }
@@ -67,7 +71,21 @@ public sealed class AdamW : IDisposable
     public IEnumerable<string> DecayedParameters => _slots.Where(s => s.Parameter.dim() >= 2).Select(s => s.Name);
     public IEnumerable<string> UndecayedParameters => _slots.Where(s => s.Parameter.dim() < 2).Select(s => s.Name);
 
-    public void ZeroGrad() => _gradients.zero_();
+    public void ZeroGrad()
+    {
+        _gradients.zero_();
+        if (!ReferenceEquals(_gradients32, _gradients)) _gradients32.zero_();
+    }
+
+    /// <summary>For bf16 models, moves the gradients of the micro-batch just back-propagated into the fp32
+    /// accumulator. <see cref="Update"/> does this for the last micro-batch; call it after each earlier one.
+    /// Nothing to do for fp32 models, whose gradients accumulate in fp32 already.</summary>
+    public void AccumulateGradients()
+    {
+        if (ReferenceEquals(_gradients32, _gradients)) return;
+        _gradients32.add_(_gradients);
+        _gradients.zero_();
+    }
 
     /// <summary>Clips the gradients to global norm <paramref name="maxNorm"/> (0: no clipping), then makes one update
     /// with learning rate <paramref name="lr"/>. Returns the global gradient norm before clipping, as a scalar tensor
@@ -77,13 +95,14 @@ public sealed class AdamW : IDisposable
         Step++;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var g = _gradients.dtype == ScalarType.Float32 ? _gradients : _gradients.to(ScalarType.Float32);
+        AccumulateGradients();
+        var g = _gradients32;
         var norm = g.norm();
-        if (maxNorm > 0) g = g * (maxNorm / (norm + 1e-6)).clamp_(max: 1.0);
+        if (maxNorm > 0) g.mul_((maxNorm / (norm + 1e-6)).clamp_(max: 1.0)); // in place, as torch's clip_grad_norm_
         _master.narrow(0, 0, _decayedElements).mul_(1 - lr * WeightDecay);
         _m.mul_(Beta1).add_(g, alpha: 1 - Beta1);
         _v.mul_(Beta2).addcmul_(g, g, value: 1 - Beta2);
-        var denominator = (_v.sqrt() / Math.Sqrt(1 - Math.Pow(Beta2, Step))).add_(Epsilon);
+        var denominator = _v.sqrt().div_(Math.Sqrt(1 - Math.Pow(Beta2, Step))).add_(Epsilon);
         _master.addcdiv_(_m, denominator, value: -lr / (1 - Math.Pow(Beta1, Step)));
         if (!ReferenceEquals(_master, _parameters)) _parameters.copy_(_master);
         return norm.MoveToOuterDisposeScope();
@@ -126,5 +145,6 @@ public sealed class AdamW : IDisposable
         // keep their storage alive.
         foreach (var t in new[] { _m, _v, _gradients, _parameters }) t.Dispose();
         if (!ReferenceEquals(_master, _parameters)) _master.Dispose();
+        if (!ReferenceEquals(_gradients32, _gradients)) _gradients32.Dispose();
     }
 }

@@ -135,11 +135,12 @@ public sealed class Trainer : IDisposable
         var k = Options.GradientAccumulationSteps;
         var (xs, ys) = _data.Batch(false, Options.BatchSize * k, Model.Config.BlockSize, _batchGenerator, _device);
         var total = zeros(1, device: _device);
-        foreach (var (x, y) in xs.chunk(k).Zip(ys.chunk(k)))
+        foreach (var (micro, (x, y)) in xs.chunk(k).Zip(ys.chunk(k)).Index())
         {
             var loss = Model.forward(x, y).Loss / k;
             loss.backward();
             total.add_(loss.detach());
+            if (micro < k - 1) Optimizer.AccumulateGradients(); // Update collects the last micro-batch itself
         }
         var norm = Optimizer.Update(lr, Options.GradClip);
         // One device-to-host copy per step for both numbers: each read of a GPU value waits for the GPU.
