@@ -10,6 +10,7 @@ var root = new RootCommand("The course's command line: pretrain a GPT, sample fr
     EnvCommand.Create(),
     NotebooksCommand.Create(),
     BenchCommand.Create(),
+    DataCommand.Create(),
     ReferenceCommand.Create(),
 };
 // Redirected output (logs, CI) has no terminal width; Spectre would assume 80 columns and wrap tables and panels.

@@ -28,12 +28,13 @@ public static class PretrainCommand
         device.AcceptOnlyFromAmong(DeviceChoice.Values);
         var output = new Option<string?>("--out") { Description = "Run folder (default: runs/PRESET-TIMESTAMP)." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its latest checkpoint." };
+        var allowUnverified = new Option<bool>("--allow-unverified") { Description = "Accept a downloaded corpus whose catalog entry has no sha256 to check it against." };
         var precision = new Option<string>("--precision") { Description = "fp32, tf32 or bf16 (bf16 compute, fp32 master weights; for GPUs).", DefaultValueFactory = _ => "fp32" };
         var peakTflops = new Option<double?>("--peak-tflops") { Description = $"Device peak TFLOP/s for MFU (default on CUDA: {BenchCommand.HopperBf16PeakTflops})." };
 
         var command = new Command("pretrain", "Pretrain a GPT on a corpus (default: the .NET API documentation shipped with the SDK, no download).")
         {
-            preset, corpus, tokenizer, steps, batchSize, accumulation, lr, evalInterval, evalBatches, seed, device, output, resume, precision, peakTflops,
+            preset, corpus, tokenizer, steps, batchSize, accumulation, lr, evalInterval, evalBatches, seed, device, output, resume, precision, peakTflops, allowUnverified,
         };
         command.SetAction(parse =>
         {
@@ -56,16 +57,17 @@ public static class PretrainCommand
             };
             options.Validate();
             var runDirectory = RunFolder.Prepare(parse.GetValue(output) ?? Path.Combine("runs", $"{presetName}-{DateTime.Now:yyyyMMdd-HHmmss}"), parse.GetValue(resume));
-            return Pretrain(presetName, config, options, parse.GetValue(corpus)!, parse.GetValue(tokenizer), target, runDirectory, parse.GetValue(resume));
+            var download = new DownloadOptions { Progress = new Progress<DownloadProgress>(DownloadLine.Print), AllowUnverified = parse.GetValue(allowUnverified) };
+            return Pretrain(presetName, config, options, parse.GetValue(corpus)!, download, parse.GetValue(tokenizer), target, runDirectory, parse.GetValue(resume));
         });
         return command;
     }
 
-    private static int Pretrain(string presetName, GptConfig config, TrainingOptions options, string corpusName, string? tokenizerSpec,
+    private static int Pretrain(string presetName, GptConfig config, TrainingOptions options, string corpusName, DownloadOptions download, string? tokenizerSpec,
         torch.Device device, string runDirectory, bool resume)
     {
         var console = AnsiConsole.Console;
-        var corpus = Corpora.Load(corpusName, cacheDirectory: null, new DownloadOptions { Progress = new Progress<DownloadProgress>(DownloadLine.Print) });
+        var corpus = Corpora.Load(corpusName, cacheDirectory: null, download);
         var latest = Path.Combine(runDirectory, Trainer.LatestCheckpoint);
         var tokenizer = resume
             ? TokenizerStore.Load(latest)

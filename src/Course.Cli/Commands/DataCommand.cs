@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Course.Data;
+using Spectre.Console;
+
+namespace Course.Cli.Commands;
+
+/// <summary>`course data list|prepare`: the corpus catalog, and tokenising a corpus into binary token shards.</summary>
+public static class DataCommand
+{
+    public static Command Create()
+    {
+        var list = new Command("list", "List the corpora of the catalog (data/catalog.json).");
+        list.SetAction(_ =>
+        {
+            var table = new Table().AddColumns("name", "size", "licence", "description");
+            foreach (var e in CorpusCatalog.Entries)
+                table.AddRow(e.Name, e.Bytes is long b ? $"{b / 1e6:F1} MB" : "-", Markup.Escape(e.License), Markup.Escape(e.Description));
+            AnsiConsole.Console.Write(table);
+            AnsiConsole.Console.WriteLine($"Cache: {CacheDirectory.Resolve()} (set {CacheDirectory.EnvironmentVariable} to move it)");
+            return 0;
+        });
+
+        var corpus = new Option<string>("--corpus") { Description = "A catalog corpus or the path of a UTF-8 text file.", DefaultValueFactory = _ => Corpora.Default };
+        var tokenizer = new Option<string>("--tokenizer") { Description = $"Tokenizer spec: {string.Join("; ", Tokenizers.ValidSpecs)}.", DefaultValueFactory = _ => "char" };
+        var output = new Option<string>("--out") { Description = "Folder for train.bin, val.bin, meta.json and the tokenizer.", Required = true };
+        var prepare = new Command("prepare", "Tokenise a corpus into uint16/uint32 token shards (train and validation).") { corpus, tokenizer, output };
+        prepare.SetAction(parse =>
+        {
+            var result = ShardPreparer.Prepare(parse.GetValue(corpus)!, parse.GetValue(tokenizer)!, parse.GetValue(output)!,
+                new Progress<string>(line => AnsiConsole.Console.WriteLine(line)));
+            AnsiConsole.Console.WriteLine($"{result.TrainTokens:N0} training and {result.ValTokens:N0} validation tokens (vocabulary {result.VocabSize:N0}) in {result.TrainPath} and {result.ValPath}");
+            return 0;
+        });
+        return new Command("data", "Corpora and token shards.") { list, prepare };
+    }
+}
