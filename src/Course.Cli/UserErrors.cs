@@ -1,6 +1,5 @@
 using Course.Data;
 using Course.Notebooks;
-using Spectre.Console;
 
 namespace Course.Cli;
 
@@ -20,7 +19,8 @@ public static class UserErrors
         }
         catch (Exception e) when (e is ArgumentException or CorpusException or NotebookException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            AnsiConsole.Console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            // Plain stderr: Spectre would wrap a long message at its console width, splitting paths and names.
+            Console.Error.WriteLine($"error: {e.Message}");
             return ExitUserError;
         }
     }

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Course.Cli.Tests;
+
+/// <summary>The `course` CLI started as a real child process, as a user starts it, with its output captured.</summary>
+internal sealed class CourseProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly object _lock = new();
+
+    public CourseProcess(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Course.Cli.dll"));
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+
+    public string Output
+    {
+        get { lock (_lock) return _output.ToString(); }
+    }
+
+    /// <summary>Runs the CLI to the end and returns its exit code and everything it printed.</summary>
+    public static (int ExitCode, string Output) Run(params string[] arguments)
+    {
+        using var process = new CourseProcess(arguments);
+        return (process.WaitForExit(TimeSpan.FromMinutes(2)), process.Output);
+    }
+
+    public int WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"course did not exit within {timeout}. Output so far:\n{Output}");
+        }
+        _process.WaitForExit(); // drains the asynchronous output readers
+        return _process.ExitCode;
+    }
+
+    /// <summary>Waits until the output contains <paramref name="text"/>.</summary>
+    public void WaitFor(string text, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!Output.Contains(text))
+        {
+            if (_process.HasExited || clock.Elapsed > timeout)
+                throw new TimeoutException($"'{text}' did not appear within {timeout}. Output:\n{Output}");
+            Thread.Sleep(50);
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_lock) _output.AppendLine(line);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Course.Cli.Tests;
+
+public class InterruptTests
+{
+    [Fact]
+    public void Ctrl_C_saves_a_checkpoint_and_exits_cleanly_then_resume_continues()
+    {
+        var run = Path.Combine(Path.GetTempPath(), "course-cli-tests", Guid.NewGuid().ToString("N"));
+        var corpus = PretrainErrorTests.SmallCorpus();
+        using (var training = new CourseProcess("pretrain", "--preset", "tiny", "--corpus", corpus, "--steps", "1000000", "--eval-interval", "100000", "--eval-batches", "1", "--out", run))
+        {
+            training.WaitFor("step      0: train loss", TimeSpan.FromMinutes(1)); // the first evaluation is done: training is under way
+            Thread.Sleep(500);
+            // A real SIGINT, as Ctrl+C in a terminal sends.
+            using (var kill = Process.Start("kill", ["-INT", training.Id.ToString()])) kill.WaitForExit();
+            var exitCode = training.WaitForExit(TimeSpan.FromMinutes(1));
+            Assert.True(exitCode == 130, $"exit code {exitCode}; output:\n{training.Output}");
+            Assert.Contains("Interrupted at step", training.Output);
+            Assert.DoesNotContain("   at ", training.Output);
+        }
+        var manifest = Path.Combine(run, "checkpoints", "latest", "trainer.json");
+        Assert.True(File.Exists(manifest));
+        var savedStep = JsonDocument.Parse(File.ReadAllText(manifest)).RootElement.GetProperty("Step").GetInt32();
+        Assert.True(savedStep > 0);
+
+        var (resumed, output) = CourseProcess.Run("pretrain", "--preset", "tiny", "--corpus", corpus, "--steps", (savedStep + 3).ToString(),
+            "--eval-interval", "100000", "--eval-batches", "1", "--out", run, "--resume");
+        Assert.True(resumed == 0, output);
+        Assert.Contains($"Resumed from", output);
+        Assert.Contains($"step {savedStep + 3,6}/{savedStep + 3}", output);
+    }
+}
