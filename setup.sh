@@ -18,4 +18,4 @@ bash tools/debian12-fix/apply.sh
 
 echo "setup: building (Release)"
 dotnet build Course.sln -c Release --no-restore -p:TorchBackend="$backend" --verbosity quiet -clp:ErrorsOnly
-echo "setup: done. Try: dotnet run --project src/Course.Cli -c Release -- pretrain"
+echo "setup: done. Next: ./course pretrain   (./course --help lists the commands)"

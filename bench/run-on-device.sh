@@ -30,7 +30,6 @@ part course-bench 120 "$course" bench --workload shakespeare-char gpt2 --device 
 part compare 45 python3 tools/pytorch-reference/compare.py .device/reference
 if [ "${BENCH_ONLY:-0}" = 1 ]; then   # a quick re-measurement of the speed comparison alone
     part course-bench-again 120 "$course" bench --workload shakespeare-char gpt2 --device cuda --out "$out/course-bench-again.json"
-    part pytorch-bench-again 100 python3 tools/pytorch-reference/bench.py --out "$out/pytorch-bench-again.json"
 else
 # nanoGPT's shakespeare_char recipe, seeds 1337 (through chapter 08, whose executed copy is kept), 1 and 2.
 part notebook-08 200 "$course" notebooks run notebooks/08-gpu-pretraining.ipynb -o "$out/notebooks" -p Device=cuda -p Corpus=tinyshakespeare \

@@ -46,13 +46,31 @@ def run(name, warmup, steps, peak_tflops):
     for _ in range(steps):
         loss = step()
     ms = (time.perf_counter() - start) * 1000 / steps
+    # Where the time goes, as `course bench` splits it: batch + forward + backward, then clipping + optimizer.
+    phases = [0.0, 0.0]
+    for _ in range(steps):
+        torch.cuda.synchronize()
+        t0 = time.perf_counter()
+        starts = torch.randint(len(data) - c["block_size"] - 1, (B, 1), device="cuda")
+        window = data[starts + torch.arange(c["block_size"] + 1, device="cuda")]
+        with torch.autocast("cuda", dtype=torch.bfloat16):
+            _, step_loss = model(window[:, :-1], window[:, 1:])
+        step_loss.backward()
+        torch.cuda.synchronize()
+        t1 = time.perf_counter()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        torch.cuda.synchronize()
+        phases[0] += t1 - t0
+        phases[1] += time.perf_counter() - t1
     tokens_per_s = B * c["block_size"] / (ms / 1000)
     n = sum(p.numel() for p in model.parameters()) - model.transformer.wpe.weight.numel()
     flops_per_token = 6 * n + 12 * c["n_layer"] * c["n_embd"] * c["block_size"]
     return dict(name=name, framework=f"pytorch {torch.__version__} eager", device=torch.cuda.get_device_name(), batch_size=B,
                 ms_per_step=ms, tokens_per_second=tokens_per_s, mfu=tokens_per_s * flops_per_token / (peak_tflops * 1e12),
                 peak_memory_allocated_bytes=torch.cuda.max_memory_allocated(), peak_memory_reserved_bytes=torch.cuda.max_memory_reserved(),
-                final_loss=loss)
+                final_loss=loss, forward_backward_ms=phases[0] * 1000 / steps, optimizer_ms=phases[1] * 1000 / steps)
 
 
 if __name__ == "__main__":
@@ -67,7 +85,8 @@ if __name__ == "__main__":
     torch.backends.cudnn.allow_tf32 = True
     results = [run(w, args.warmup, args.steps, args.peak_tflops) for w in args.workload]
     for r in results:
-        print(f"{r['name']:<18} {r['ms_per_step']:8.1f} ms/step {r['tokens_per_second']:12,.0f} tok/s  MFU {r['mfu']:.3f}  "
+        print(f"{r['name']:<18} {r['ms_per_step']:8.1f} ms/step (fwd+bwd {r['forward_backward_ms']:.1f}, optimizer {r['optimizer_ms']:.1f}) "
+              f"{r['tokens_per_second']:12,.0f} tok/s  MFU {r['mfu']:.3f}  "
               f"peak reserved {r['peak_memory_reserved_bytes'] / 1e9:.1f} GB")
     if args.out:
         with open(args.out, "w") as f:

@@ -48,9 +48,9 @@ public static class BenchCommand
                 AnsiConsole.Console.MarkupLine($"bench [green]{name}[/] ({spec.Precision}, batch {spec.BatchSize}×{spec.GradientAccumulationSteps}) on {target.type}…");
                 results.Add(Benchmark.Run(spec, target, parse.GetValue(warmup), parse.GetValue(steps), peakTflops));
             }
-            var table = new Table().AddColumns("workload", "precision", "ms/step", "tokens/s", "MFU", "peak GPU memory");
+            var table = new Table().AddColumns("workload", "precision", "ms/step", "fwd+bwd ms", "optimizer ms", "tokens/s", "MFU", "peak GPU memory");
             foreach (var r in results)
-                table.AddRow(r.Name, r.Precision, $"{r.MsPerStep:F1}", $"{r.TokensPerSecond:N0}", r.Mfu is double m ? $"{m:P1}" : "-",
+                table.AddRow(r.Name, r.Precision, $"{r.MsPerStep:F1}", $"{r.ForwardBackwardMs:F1}", $"{r.OptimizerMs:F1}", $"{r.TokensPerSecond:N0}", r.Mfu is double m ? $"{m:P1}" : "-",
                     r.PeakGpuMemoryBytes is long b ? $"{b / 1e9:F1} GB" : "-");
             AnsiConsole.Console.Write(table);
             if (parse.GetValue(output) is string path)

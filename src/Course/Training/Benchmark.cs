@@ -21,7 +21,8 @@ public sealed record BenchmarkSpec(string Name, GptConfig Model, int BatchSize, 
 /// <summary>What a benchmark measured; written as JSON by `course bench`.</summary>
 public sealed record BenchmarkResult(string Name, string Device, string TorchSharp, string Libtorch, GptConfig Config, int BatchSize,
     int GradientAccumulationSteps, string Precision, long Parameters, int WarmupSteps, int TimedSteps, double MsPerStep,
-    double TokensPerSecond, double? Mfu, double? PeakTflops, long? PeakGpuMemoryBytes, double FinalLoss, DateTimeOffset Measured);
+    double TokensPerSecond, double? Mfu, double? PeakTflops, long? PeakGpuMemoryBytes, double FinalLoss,
+    double ForwardBackwardMs, double OptimizerMs, DateTimeOffset Measured);
 
 public static class Benchmark
 {
@@ -47,11 +48,39 @@ public static class Benchmark
         StepMetrics last = null!;
         for (int i = 0; i < steps; i++) last = trainer.TrainOneStep();
         var msPerStep = clock.Elapsed.TotalMilliseconds / steps;
+        var (forwardBackward, optimizer) = Profile(trainer, spec, device, steps);
         var tokensPerSecond = (double)spec.BatchSize * spec.GradientAccumulationSteps * spec.Model.BlockSize / (msPerStep / 1000);
         return new BenchmarkResult(spec.Name, Describe(device), typeof(torch).Assembly.GetName().Version?.ToString() ?? "?", __version__,
             spec.Model, spec.BatchSize, spec.GradientAccumulationSteps, spec.Precision.ToString().ToLowerInvariant(), trainer.Model.ParameterCount(),
             warmup, steps, msPerStep, tokensPerSecond, peakTflops is double p ? Throughput.Mfu(spec.Model, tokensPerSecond, p) : null, peakTflops,
-            memory is null ? null : memory.Peak - memory.Baseline, last.Loss, DateTimeOffset.UtcNow);
+            memory is null ? null : memory.Peak - memory.Baseline, last.Loss, forwardBackward, optimizer, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>Where a step's time goes: the mean of <paramref name="steps"/> steps split into batch + forward +
+    /// backward, and the optimizer update (clipping included), each ended by a device synchronisation.</summary>
+    private static (double ForwardBackwardMs, double OptimizerMs) Profile(Trainer trainer, BenchmarkSpec spec, Device device, int steps)
+    {
+        var phases = new Stopwatch[] { new(), new() };
+        void Synchronize()
+        {
+            if (device.type == DeviceType.CUDA) cuda.synchronize(device);
+        }
+        for (int i = 0; i < steps; i++)
+        {
+            using var scope = NewDisposeScope();
+            Synchronize();
+            phases[0].Start();
+            trainer.Optimizer.ZeroGrad();
+            var (x, y) = trainer.Data.Batch(false, spec.BatchSize, spec.Model.BlockSize, trainer.BatchGenerator, device);
+            trainer.Model.forward(x, y).Loss.backward();
+            Synchronize();
+            phases[0].Stop();
+            phases[1].Start();
+            trainer.Optimizer.Update(trainer.Options.LearningRate, trainer.Options.GradClip);
+            Synchronize();
+            phases[1].Stop();
+        }
+        return (phases[0].Elapsed.TotalMilliseconds / steps, phases[1].Elapsed.TotalMilliseconds / steps);
     }
 
     private static string Describe(Device device) =>

@@ -125,6 +125,9 @@ public sealed class Trainer : IDisposable
 
     public TokenSplit Data => _data;
 
+    /// <summary>The generator that draws training batches (its state is checkpointed).</summary>
+    public Generator BatchGenerator => _batchGenerator;
+
     private (double Loss, double GradNorm, double LearningRate) TrainStep()
     {
         using var scope = NewDisposeScope();

@@ -61,7 +61,7 @@ public class GpuPathTests
         Assert.Equal(result.Parameters, GptConfig.Preset("tiny").ParameterCount());
         var json = JsonDocument.Parse(JsonSerializer.Serialize(result, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower })).RootElement;
         foreach (var field in new[] { "name", "device", "torch_sharp", "libtorch", "config", "batch_size", "gradient_accumulation_steps", "precision",
-                     "parameters", "timed_steps", "ms_per_step", "tokens_per_second", "mfu", "peak_gpu_memory_bytes", "final_loss", "measured" })
+                     "parameters", "timed_steps", "ms_per_step", "forward_backward_ms", "optimizer_ms", "tokens_per_second", "mfu", "peak_gpu_memory_bytes", "final_loss", "measured" })
             Assert.True(json.TryGetProperty(field, out _), $"missing field {field}");
         Assert.Equal(JsonValueKind.Null, json.GetProperty("peak_gpu_memory_bytes").ValueKind); // no GPU here
     }
