@@ -24,11 +24,13 @@ public sealed record FineTuneOptions
     }
 
     /// <summary>The loss weight of each class for <paramref name="counts"/> training examples per class, or null for
-    /// none. A class absent from the training split gets weight 0: it contributes no loss term either way.</summary>
+    /// none. Balanced: n / (k · n_c) with k the number of classes present, as scikit-learn; a class absent from the
+    /// training split gets weight 0 (it contributes no loss term either way).</summary>
     public double[]? WeightsFor(int[] counts)
     {
         if (ClassWeights == "none") return null;
         var total = (double)counts.Sum();
-        return counts.Select(n => n == 0 ? 0.0 : total / (counts.Length * n)).ToArray();
+        var present = counts.Count(n => n > 0);
+        return counts.Select(n => n == 0 ? 0.0 : total / (present * n)).ToArray();
     }
 }
