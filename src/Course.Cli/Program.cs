@@ -12,6 +12,10 @@ var root = new RootCommand("The course's command line: pretrain a GPT, sample fr
     BenchCommand.Create(),
     DataCommand.Create(),
     ReferenceCommand.Create(),
+    FinetuneCommand.Create(),
+    EvaluateClassifierCommand.Create(),
+    SweepCommand.Create(),
+    RunsCommand.Create(),
 };
 // Redirected output (logs, CI) has no terminal width; Spectre would assume 80 columns and wrap tables and panels.
 if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 120;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Course.Data;
 using Course.Evaluation;
+using Course.Experiments;
 using Course.Models;
 using Course.Training;
 using Spectre.Console;
@@ -79,6 +80,8 @@ public static class PretrainCommand
         console.MarkupLine($"[bold]course pretrain[/]: preset [green]{presetName}[/] on {device.type}, corpus [green]{Markup.Escape(corpus.Name)}[/] " +
                            $"({corpus.Bytes:N0} bytes, sha256 {corpus.Sha256[..12]}…), tokenizer {Markup.Escape(tokenizer.Kind)} ({tokenizer.VocabSize} tokens)");
         using var trainer = new Trainer(config, corpus, tokenizer, options, device, runDirectory);
+        var record = RunRecord.Start("pretrain", config, options, corpus.Name);
+        record.Save(runDirectory);
         if (resume)
         {
             trainer.Resume(latest);
@@ -105,10 +108,12 @@ public static class PretrainCommand
         }
         if (interrupt.IsCancellationRequested)
         {
+            record.Finish(RunRecord.Interrupted, RunRecord.LossMetrics(runDirectory)).Save(runDirectory);
             console.MarkupLine($"[yellow]Interrupted at step {trainer.Step}.[/] Checkpoint saved to {Markup.Escape(latest)}; continue with --out {Markup.Escape(runDirectory)} --resume.");
             return UserErrors.ExitInterrupted;
         }
         RunReport.Print(trainer, corpus, tokenizer, runDirectory);
+        record.Finish(RunRecord.Completed, RunRecord.LossMetrics(runDirectory)).Save(runDirectory);
         return 0;
     }
 }

@@ -45,24 +45,49 @@ public static class DocSummaryExtractor
     public static string ExtractFrom(XmlReader reader, string sourceName)
     {
         var text = new StringBuilder();
+        foreach (var (_, summary) in MemberSummaries(reader, sourceName)) text.Append(summary).Append('\n');
+        return text.ToString();
+    }
+
+    /// <summary>(documentation id, rendered summary) of every member of all files, files in the given order and
+    /// members in document order; the text is what <see cref="Extract"/> writes for that member.</summary>
+    public static IReadOnlyList<(string Id, string Summary)> MemberSummaries(IReadOnlyList<string> xmlFiles)
+    {
+        var perFile = new IReadOnlyList<(string, string)>[xmlFiles.Count];
+        Parallel.For(0, xmlFiles.Count, i =>
+        {
+            using var reader = XmlReader.Create(xmlFiles[i], Settings);
+            perFile[i] = MemberSummaries(reader, xmlFiles[i]);
+        });
+        return perFile.SelectMany(f => f).ToList();
+    }
+
+    /// <summary>(documentation id, rendered summary) of each member of one file that has a non-empty summary; the id is
+    /// the member's name attribute ("M:System.String.Split(System.Char[])").</summary>
+    public static IReadOnlyList<(string Id, string Summary)> MemberSummaries(XmlReader reader, string sourceName)
+    {
+        var members = new List<(string, string)>();
         var summary = new StringBuilder();
+        var member = "";
         try
         {
             while (reader.Read())
             {
-                // Only a summary that belongs to a member: <doc><members><member><summary> sits at depth 3.
-                if (reader.NodeType != XmlNodeType.Element || reader.LocalName != "summary" || reader.Depth != 3) continue;
+                if (reader.NodeType != XmlNodeType.Element) continue;
+                // <doc><members><member name="..."> sits at depth 2, its <summary> at depth 3.
+                if (reader.LocalName == "member" && reader.Depth == 2) member = reader.GetAttribute("name") ?? "";
+                if (reader.LocalName != "summary" || reader.Depth != 3) continue;
                 summary.Clear();
                 AppendElement(reader, summary);
                 var line = NormalizeWhitespace(summary);
-                if (line.Length > 0) text.Append(line).Append('\n');
+                if (line.Length > 0) members.Add((member, line));
             }
         }
         catch (XmlException e)
         {
             throw new CorpusException($"{sourceName} is not well-formed XML ({e.Message}). Reinstall the .NET SDK, or use --corpus FILE.", e);
         }
-        return text.ToString();
+        return members;
     }
 
     /// <summary>Appends the text of the element the reader is on, leaving the reader on its end.</summary>

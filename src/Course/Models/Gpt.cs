@@ -32,7 +32,11 @@ public sealed class Gpt : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Token ids (B, T) → logits (B, T, vocab).</summary>
-    public override Tensor forward(Tensor idx) => nn.functional.linear(transformer.forward(idx), transformer.wte.weight!);
+    public override Tensor forward(Tensor idx) => nn.functional.linear(Hidden(idx), transformer.wte.weight!);
+
+    /// <summary>Token ids (B, T) → the final hidden states (B, T, n_embd): the output of ln_f, before the tied output
+    /// layer. What a task head (a classifier, say) reads instead of next-token logits.</summary>
+    public Tensor Hidden(Tensor idx) => transformer.forward(idx);
 
     /// <summary>Logits and the mean cross-entropy of predicting <paramref name="targets"/> (B, T).</summary>
     public (Tensor Logits, Tensor Loss) forward(Tensor idx, Tensor targets)

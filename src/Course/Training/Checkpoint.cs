@@ -106,8 +106,9 @@ public static class Checkpoint
         return (model, loaded.Tokenizer, loaded.Manifest);
     }
 
-    /// <summary>Copies saved weights into <paramref name="model"/> after checking that every name and shape matches.</summary>
-    public static void LoadWeights(Gpt model, IReadOnlyDictionary<string, Tensor> weights)
+    /// <summary>Copies saved weights into <paramref name="model"/> (a Gpt, or a module around one) after checking that
+    /// every name and shape matches.</summary>
+    public static void LoadWeights(nn.Module model, IReadOnlyDictionary<string, Tensor> weights)
     {
         var parameters = model.named_parameters().ToList();
         var missing = parameters.Where(p => !weights.ContainsKey(p.name)).Select(p => p.name).ToList();

@@ -33,6 +33,21 @@ public static class Charts
         return Titled(heatmap, title, "key", "query");
     }
 
+    /// <summary>A confusion matrix of counts: true classes down, predicted classes across, so the diagonal is the correct predictions.</summary>
+    public static GenericChart ConfusionMatrix(int[,] counts, IReadOnlyList<string> labels, string title = "Confusion matrix")
+    {
+        var rows = Enumerable.Range(0, counts.GetLength(0)).Select(i => Enumerable.Range(0, counts.GetLength(1)).Select(j => counts[i, j]).ToArray()).ToArray();
+        var heatmap = CSharpChart.Heatmap<int, string, string, string>(rows, X: labels.ToArray(), Y: labels.ToArray(), ReverseYAxis: true);
+        return Titled(heatmap, title, "predicted", "actual");
+    }
+
+    /// <summary>One validation-loss curve per run, against the step, to compare runs.</summary>
+    public static GenericChart CompareValidationLoss(IEnumerable<(string Name, IReadOnlyList<(int Step, double Loss)> Curve)> runs, string title = "Validation loss")
+    {
+        var charts = runs.Select(r => CSharpChart.Line<int, double, string>(r.Curve.Select(p => p.Step), r.Curve.Select(p => p.Loss), Name: r.Name, ShowMarkers: true)).ToList();
+        return Titled(CSharpChart.Combine(charts), title, "step", "validation cross-entropy (nats)");
+    }
+
     /// <summary>A chart with a title and axis titles.</summary>
     public static GenericChart Titled(GenericChart chart, string title, string xTitle, string yTitle) =>
         Plotly.NET.Chart.withTitle(title, FSharpOption<Font>.None).Invoke(chart)

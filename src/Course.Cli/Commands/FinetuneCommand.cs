@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Course.Evaluation;
+using Course.Experiments;
+using Course.FineTuning;
+using Course.Models;
+using Course.Training;
+using Course.Visualization;
+using Plotly.NET.CSharp;
+using Spectre.Console;
+
+namespace Course.Cli.Commands;
+
+/// <summary>`course finetune`: train a classifier head (and optionally the body) of a pretrained GPT on a labelled task.</summary>
+public static class FinetuneCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "Pretrained checkpoint folder, e.g. runs/NAME/checkpoints/best.", Required = true };
+        var task = new Option<string>("--task") { Description = $"Classification task: {string.Join(", ", ClassificationTasks.Names)}.", DefaultValueFactory = _ => MemberKindTask.Name };
+        var freeze = new Option<bool>("--freeze-body") { Description = "Train only the classification head; the pretrained body stays fixed." };
+        var randomBody = new Option<bool>("--random-body") { Description = "Use the checkpoint's architecture and tokenizer but a freshly initialised body (a baseline for what pretraining adds)." };
+        var defaults = new FineTuneOptions().Training;
+        var steps = new Option<int>("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => defaults.MaxSteps };
+        var batchSize = new Option<int>("--batch-size") { Description = "Examples per step.", DefaultValueFactory = _ => defaults.BatchSize };
+        var lr = new Option<double>("--lr") { Description = "Peak learning rate (the cosine decays to a tenth of it).", DefaultValueFactory = _ => defaults.LearningRate };
+        var weights = new Option<string>("--class-weights") { Description = "none, or balanced (weigh each class inversely to its training frequency).", DefaultValueFactory = _ => "none" };
+        weights.AcceptOnlyFromAmong([.. FineTuneOptions.ClassWeightChoices]);
+        var pooling = new Option<Pooling>("--pooling") { Description = "LastToken (default: the only position that saw the whole text) or Mean.", DefaultValueFactory = _ => Pooling.LastToken };
+        var seed = new Option<long>("--seed") { Description = "Seed for the head's initialisation and the batches.", DefaultValueFactory = _ => defaults.Seed };
+        var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
+        device.AcceptOnlyFromAmong(DeviceChoice.Values);
+        var output = new Option<string?>("--out") { Description = "Run folder (default: runs/finetune-TASK-TIMESTAMP)." };
+
+        var command = new Command("finetune", "Fine-tune a pretrained GPT as a text classifier and score it on the task's test split.")
+        {
+            checkpoint, task, freeze, randomBody, steps, batchSize, lr, weights, pooling, seed, device, output,
+        };
+        command.SetAction(parse =>
+        {
+            var rate = parse.GetValue(lr);
+            var options = new FineTuneOptions
+            {
+                Training = defaults with { MaxSteps = parse.GetValue(steps), BatchSize = parse.GetValue(batchSize), LearningRate = rate, MinLearningRate = rate / 10, Seed = parse.GetValue(seed) },
+                FreezeBody = parse.GetValue(freeze), ClassWeights = parse.GetValue(weights)!, Pooling = parse.GetValue(pooling),
+            }.Validate();
+            var taskName = parse.GetValue(task)!;
+            var runDirectory = RunFolder.Prepare(parse.GetValue(output) ?? Path.Combine("runs", $"finetune-{taskName}-{DateTime.Now:yyyyMMdd-HHmmss}"), resume: false);
+            return Finetune(parse.GetValue(checkpoint)!, taskName, options, parse.GetValue(randomBody), DeviceChoice.Resolve(parse.GetValue(device)!), runDirectory);
+        });
+        return command;
+    }
+
+    private static int Finetune(string checkpoint, string taskName, FineTuneOptions options, bool randomBody, TorchSharp.torch.Device device, string runDirectory)
+    {
+        var console = AnsiConsole.Console;
+        var data = ClassificationTasks.Load(taskName);
+        var (pretrained, tokenizer, manifest) = Checkpoint.LoadModel(checkpoint, device);
+        TorchSharp.torch.manual_seed(options.Training.Seed);
+        var body = randomBody ? new Gpt(manifest.Config) : pretrained;
+        if (randomBody) pretrained.Dispose();
+        using var model = new GptClassifier(body, data.Labels.Count, options.Pooling);
+        var encoder = new SequenceEncoder(tokenizer, manifest.Config.BlockSize);
+        var source = randomBody ? null : Path.GetFullPath(checkpoint);
+
+        var counts = string.Join(", ", data.Labels.Select((l, i) => $"{l} {ClassificationTask.ClassCounts(data.Train, data.Labels.Count)[i]:N0}"));
+        console.MarkupLine($"[bold]course finetune[/]: task [green]{data.Name}[/] (train {data.Train.Count:N0}, validation {data.Validation.Count:N0}, test {data.Test.Count:N0}; train classes: {counts})");
+        console.MarkupLine($"body: {(randomBody ? "random initialisation" : Markup.Escape(checkpoint))} ({manifest.Config.NLayer}×{manifest.Config.NEmbd}, block {manifest.Config.BlockSize}), " +
+                           $"{(options.FreezeBody ? "frozen (head only)" : "fine-tuned")}, pooling {options.Pooling}, class weights {options.ClassWeights}");
+        var record = RunRecord.Start("finetune", manifest.Config, options, data.Name);
+        record.Save(runDirectory);
+
+        var clock = Stopwatch.StartNew();
+        using var trainer = new ClassifierTrainer(model, encoder, data, options, device, runDirectory);
+        trainer.Evaluated += e => console.MarkupLine($"step {e.Step,5}: train loss {e.TrainLoss:F4}, val loss {e.ValidationLoss:F4}, val accuracy {e.ValidationAccuracy:P1}, val macro F1 {e.ValidationMacroF1:F3}");
+        trainer.Run();
+        var seconds = clock.Elapsed.TotalSeconds;
+
+        ClassifierCheckpoint.Save(runDirectory, model, new ClassifierCheckpoint.Manifest(data.Name, data.Labels, manifest.Config, options.Pooling, source, trainer.Step), tokenizer);
+        var test = trainer.Score(data.Test);
+        ClassifierReport.Print(test, $"test split ({data.Test.Count:N0} examples)");
+        Charts.ConfusionMatrix(test.Counts, data.Labels, $"{data.Name}: test confusion matrix").SaveHtml(Path.Combine(runDirectory, "confusion.html"));
+        var summary = new { task = data.Name, split = "test", training_seconds = seconds, steps = trainer.Step, freeze_body = options.FreezeBody, random_body = randomBody, source, test = test.Summary() };
+        File.WriteAllText(Path.Combine(runDirectory, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+        record.Finish(RunRecord.Completed, new Dictionary<string, double>
+        {
+            ["test_accuracy"] = test.Accuracy, ["test_macro_f1"] = test.MacroF1, ["test_micro_f1"] = test.MicroF1,
+            ["best_val_accuracy"] = trainer.BestValidationAccuracy ?? 0, ["training_seconds"] = seconds, ["steps"] = trainer.Step,
+        }).Save(runDirectory);
+        console.MarkupLine($"Trained in {seconds:F1} s. Run folder {Markup.Escape(runDirectory)} (classifier.safetensors, metrics.jsonl, summary.json, confusion.html).");
+        return 0;
+    }
+}

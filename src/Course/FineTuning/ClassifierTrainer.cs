@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using Course.Evaluation;
+using Course.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Course.FineTuning;
+
+/// <summary>An evaluation during fine-tuning, on fixed subsets of the train and validation splits (see
+/// <see cref="ClassifierTrainer"/>); logged with kind "eval" and the loss names of pretraining, so run comparisons read both.</summary>
+public sealed record ClassifierEvalMetrics(int Step, double TrainLoss, double ValidationLoss, double ValidationAccuracy, double ValidationMacroF1, bool Best, double ElapsedSeconds)
+{
+    public string Kind => "eval";
+}
+
+/// <summary>
+/// Fine-tunes a <see cref="GptClassifier"/>: batches drawn at random from the training split, (optionally class-weighted)
+/// cross-entropy, the warm-up + cosine schedule, gradient clipping and AdamW of pretraining. Every EvalInterval steps it
+/// measures loss and accuracy on the first EvalBatches × BatchSize examples of each split (fixed, so the numbers are
+/// comparable across steps; the full splits are for the final evaluation).
+/// </summary>
+/// <remarks>With a frozen body only the head's parameters go to AdamW, and the body stays in eval mode (no dropout):
+/// it is a fixed feature extractor. The model kept is the one after the last step.</remarks>
+public sealed class ClassifierTrainer : IDisposable
+{
+    private readonly ClassificationTask _task;
+    private readonly SequenceEncoder _encoder;
+    private readonly Device _device;
+    private readonly int[][] _train;
+    private readonly Tensor? _classWeights;
+    private readonly Generator _batches;
+    private readonly MetricsLog? _log;
+    private readonly Stopwatch _clock = new();
+
+    public GptClassifier Model { get; }
+    public FineTuneOptions Options { get; }
+    public AdamW Optimizer { get; }
+    public int Step { get; private set; }
+    public double? BestValidationAccuracy { get; private set; }
+    public int[] TrainClassCounts { get; }
+
+    public event Action<StepMetrics>? StepCompleted;
+    public event Action<ClassifierEvalMetrics>? Evaluated;
+
+    /// <summary>Takes over <paramref name="model"/> (moved to <paramref name="device"/>); metrics go to the run folder's metrics.jsonl when one is given.</summary>
+    public ClassifierTrainer(GptClassifier model, SequenceEncoder encoder, ClassificationTask task, FineTuneOptions options, Device device, string? runDirectory = null)
+    {
+        Options = options.Validate();
+        if (model.Classes != task.Labels.Count)
+            throw new ArgumentException($"The classifier has {model.Classes} outputs but task '{task.Name}' has {task.Labels.Count} classes.");
+        (Model, _encoder, _task, _device) = (model, encoder, task, device);
+        Model.to(device);
+        Model.FreezeBody(options.FreezeBody);
+        Optimizer = new AdamW(Model.named_parameters(), options.Training.WeightDecay, options.Training.Beta1, options.Training.Beta2);
+        _train = task.Train.Select(e => encoder.Encode(e.Text)).ToArray();
+        TrainClassCounts = ClassificationTask.ClassCounts(task.Train, task.Labels.Count);
+        if (options.WeightsFor(TrainClassCounts) is { } weights) _classWeights = tensor(weights.Select(w => (float)w).ToArray(), device: device);
+        _batches = new Generator((ulong)options.Training.Seed);
+        if (runDirectory is not null) _log = new MetricsLog(runDirectory);
+    }
+
+    public void Run(CancellationToken cancellation = default)
+    {
+        _clock.Restart();
+        var training = Options.Training;
+        while (Step < training.MaxSteps && !cancellation.IsCancellationRequested)
+        {
+            if (Step % training.EvalInterval == 0) Evaluate();
+            TrainOneStep();
+        }
+        if (Step == training.MaxSteps) Evaluate();
+    }
+
+    public StepMetrics TrainOneStep()
+    {
+        var started = _clock.Elapsed.TotalSeconds;
+        var training = Options.Training;
+        var lr = training.Schedule.At(Step);
+        float loss, norm;
+        SetTrainMode();
+        using (var scope = NewDisposeScope())
+        {
+            Optimizer.ZeroGrad();
+            var picks = randint(_train.Length, [training.BatchSize], generator: _batches).data<long>().ToArray();
+            var (ids, lengths) = SequenceEncoder.Batch(picks.Select(i => _train[i]).ToArray(), _device);
+            var labels = tensor(picks.Select(i => (long)_task.Train[(int)i].Label).ToArray(), device: _device);
+            var logits = Model.forward(ids, lengths).to(ScalarType.Float32);
+            var lossTensor = nn.functional.cross_entropy(logits, labels, weight: _classWeights);
+            lossTensor.backward();
+            var gradNorm = Optimizer.Update(lr, training.GradClip);
+            var both = stack([lossTensor.detach(), gradNorm]).cpu().data<float>().ToArray();
+            (loss, norm) = (both[0], both[1]);
+        }
+        Step++;
+        var examplesPerSecond = training.BatchSize / Math.Max(1e-9, _clock.Elapsed.TotalSeconds - started);
+        // Reported as tokens per second with the block size as an upper bound of the tokens per example.
+        var metrics = new StepMetrics(Step, loss, lr, norm, examplesPerSecond * _encoder.BlockSize, null, _clock.Elapsed.TotalSeconds);
+        _log?.Write(metrics);
+        StepCompleted?.Invoke(metrics);
+        return metrics;
+    }
+
+    /// <summary>Mean unweighted cross-entropy and the predicted class of each example, in eval mode without gradients.</summary>
+    public static (double Loss, int[] Predictions) Predict(GptClassifier model, SequenceEncoder encoder, IReadOnlyList<LabeledText> examples, Device device, int batchSize = 256)
+    {
+        if (examples.Count == 0) throw new ArgumentException("There are no examples to evaluate: the split is empty.");
+        model.eval();
+        using var noGrad = no_grad();
+        var predictions = new int[examples.Count];
+        double lossSum = 0;
+        for (int start = 0; start < examples.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var chunk = examples.Skip(start).Take(batchSize).ToArray();
+            var (ids, lengths) = SequenceEncoder.Batch(chunk.Select(e => encoder.Encode(e.Text)).ToArray(), device);
+            var logits = model.forward(ids, lengths).to(ScalarType.Float32);
+            var labels = tensor(chunk.Select(e => (long)e.Label).ToArray(), device: device);
+            lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
+            var predicted = logits.argmax(1).cpu().data<long>().ToArray();
+            for (int i = 0; i < chunk.Length; i++) predictions[start + i] = (int)predicted[i];
+        }
+        return (lossSum / examples.Count, predictions);
+    }
+
+    /// <summary>Scores the model on a whole split.</summary>
+    public ClassificationMetrics Score(IReadOnlyList<LabeledText> split)
+    {
+        var (_, predictions) = Predict(Model, _encoder, split, _device);
+        return new ClassificationMetrics(split.Select(e => e.Label).ToArray(), predictions, _task.Labels);
+    }
+
+    private void Evaluate()
+    {
+        var elapsed = _clock.Elapsed.TotalSeconds;
+        var size = Options.Training.EvalBatches * Options.Training.BatchSize;
+        var train = _task.Train.Take(size).ToArray();
+        var validation = _task.Validation.Take(size).ToArray();
+        var (trainLoss, _) = Predict(Model, _encoder, train, _device);
+        var (validationLoss, predictions) = Predict(Model, _encoder, validation, _device);
+        var scores = new ClassificationMetrics(validation.Select(e => e.Label).ToArray(), predictions, _task.Labels);
+        var best = BestValidationAccuracy is null || scores.Accuracy > BestValidationAccuracy;
+        if (best) BestValidationAccuracy = scores.Accuracy;
+        var metrics = new ClassifierEvalMetrics(Step, trainLoss, validationLoss, scores.Accuracy, scores.MacroF1, best, elapsed);
+        _log?.Write(metrics);
+        Evaluated?.Invoke(metrics);
+    }
+
+    private void SetTrainMode()
+    {
+        Model.train();
+        if (Options.FreezeBody) Model.Body.eval();
+    }
+
+    public void Dispose()
+    {
+        _log?.Dispose();
+        Optimizer.Dispose();
+        _classWeights?.Dispose();
+        _batches.Dispose();
+    }
+}
