@@ -27,9 +27,8 @@ public static class RunReport
         var sample = Sample(trainer, tokenizer);
         console.Write(new Panel(Markup.Escape(sample)).Header("sample (temperature 0.8, top-k 40)"));
 
-        var split = (int)(corpus.Text.Length * 0.9);
-        var unigram = Evaluator.UnigramBitsPerCharacter(corpus.Text[..split], corpus.Text[split..]);
-        var tokensPerChar = (double)(trainer.Data.Train.size(0) + trainer.Data.Validation.size(0)) / corpus.Text.Length;
+        var unigram = Evaluator.UnigramBitsPerCharacter(corpus.Text);
+        var tokensPerChar = trainer.Data.TokensPerCharacter(corpus.Text);
         var last = evals.Count > 0 ? evals[^1] : default;
         var best = trainer.BestValidationLoss ?? double.NaN;
         var elapsed = metrics.Where(m => m.GetProperty("kind").GetString() == "step").Select(m => m.GetProperty("elapsed_seconds").GetDouble()).DefaultIfEmpty(0).Last();

@@ -30,13 +30,12 @@ public static class EvaluateCommand
                 using var generator = new torch.Generator((ulong)manifest.Options.Seed);
                 var device_ = model.parameters().First().device;
                 var loss = Evaluator.MeanLoss(model, _ => split.Batch(true, manifest.Options.BatchSize, model.Config.BlockSize, generator, device_), count);
-                var tokensPerChar = (double)(split.Train.size(0) + split.Validation.size(0)) / text.Length;
-                var cut = (int)(text.Length * 0.9);
+                var tokensPerChar = split.TokensPerCharacter(text);
                 var table = new Table().AddColumns("metric", "value");
                 table.AddRow("validation loss (nats/token)", $"{loss:F4}");
                 table.AddRow("perplexity", $"{Evaluator.Perplexity(loss):F2}");
                 table.AddRow("bits per character", $"{Evaluator.BitsPerCharacter(loss, tokensPerChar):F3}");
-                table.AddRow("unigram baseline bits per character", $"{Evaluator.UnigramBitsPerCharacter(text[..cut], text[cut..]):F3}");
+                table.AddRow("unigram baseline bits per character", $"{Evaluator.UnigramBitsPerCharacter(text):F3}");
                 table.AddRow("checkpoint step", $"{manifest.Step}");
                 AnsiConsole.Console.Write(table);
             }

@@ -9,11 +9,13 @@ namespace Course.Data;
 /// </summary>
 public sealed class TokenSplit : IDisposable
 {
+    public const double DefaultTrainFraction = 0.9;
+
     public Tensor Train { get; }
     public Tensor Validation { get; }
 
     /// <param name="device">Where the tokens are kept: on a GPU, batches are gathered there without copies from the host.</param>
-    public TokenSplit(int[] tokens, int blockSize, double trainFraction = 0.9, Device? device = null)
+    public TokenSplit(int[] tokens, int blockSize, double trainFraction = DefaultTrainFraction, Device? device = null)
     {
         if (trainFraction is <= 0 or >= 1) throw new ArgumentException($"trainFraction must be in (0, 1) (got {trainFraction}).");
         var trainLength = (int)(tokens.Length * trainFraction);
@@ -41,6 +43,10 @@ public sealed class TokenSplit : IDisposable
         var y = windows[.., 1..].to(device);
         return (x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope());
     }
+
+    /// <summary>Tokens per character of <paramref name="text"/>, the text these tokens encode: converts a loss per
+    /// token into a loss per character (1 for a character-level tokenizer).</summary>
+    public double TokensPerCharacter(string text) => (double)(Train.size(0) + Validation.size(0)) / text.Length;
 
     public void Dispose()
     {

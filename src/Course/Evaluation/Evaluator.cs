@@ -29,6 +29,13 @@ public static class Evaluator
     /// 1 for a character-level tokenizer).</summary>
     public static double BitsPerCharacter(double lossNats, double tokensPerCharacter = 1.0) => lossNats / Math.Log(2) * tokensPerCharacter;
 
+    /// <summary>The unigram baseline of a corpus split as <see cref="Data.TokenSplit"/> splits it (the first 90% trains).</summary>
+    public static double UnigramBitsPerCharacter(string corpus, double trainFraction = Data.TokenSplit.DefaultTrainFraction)
+    {
+        var cut = (int)(corpus.Length * trainFraction);
+        return UnigramBitsPerCharacter(corpus[..cut], corpus[cut..]);
+    }
+
     /// <summary>The cross-entropy, in bits per character, of <paramref name="validation"/> under the character
     /// frequencies of <paramref name="train"/> (add-one smoothed): what a model that ignores context achieves.</summary>
     public static double UnigramBitsPerCharacter(string train, string validation)
