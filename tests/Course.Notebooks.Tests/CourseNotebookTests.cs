@@ -2,7 +2,7 @@ namespace Course.Notebooks.Tests;
 
 /// <summary>
 /// Runs every notebooks/*.ipynb of the repository, one theory case each, with the parameters cells' own
-/// CPU-tiny defaults; COURSE_NOTEBOOK_PARAMS ("Steps=2;Device=cpu") overrides them, e.g. in CI.
+/// CPU-tiny defaults, as CI runs them; COURSE_NOTEBOOK_PARAMS ("Name=Value;...") overrides them for a local experiment.
 /// Executed copies go to a temp folder; the committed notebooks are never rewritten.
 /// </summary>
 public sealed class CourseNotebookTests
