@@ -28,8 +28,8 @@ public static class EvaluateCommand
                 var text = Corpora.Load(parse.GetValue(corpus) ?? manifest.CorpusName).Text;
                 using var split = new TokenSplit(tokenizer.Encode(text), model.Config.BlockSize);
                 using var generator = new torch.Generator((ulong)manifest.Options.Seed);
-                var device_ = model.parameters().First().device;
-                var loss = Evaluator.MeanLoss(model, _ => split.Batch(true, manifest.Options.BatchSize, model.Config.BlockSize, generator, device_), count);
+                var modelDevice = model.parameters().First().device;
+                var loss = Evaluator.MeanLoss(model, _ => split.Batch(true, manifest.Options.BatchSize, model.Config.BlockSize, generator, modelDevice), count);
                 var tokensPerChar = split.TokensPerCharacter(text);
                 var table = new Table().AddColumns("metric", "value");
                 table.AddRow("validation loss (nats/token)", $"{loss:F4}");

@@ -31,8 +31,8 @@ public static class SampleCommand
                 var text = parse.GetValue(prompt)!;
                 if (text.Length == 0) throw new ArgumentException("--prompt is empty; give at least one character (the default is a newline).");
                 using var scope = NewDisposeScope();
-                var device_ = model.parameters().First().device;
-                var idx = tensor(tokenizer.Encode(text).Select(i => (long)i).ToArray(), device: device_).unsqueeze(0);
+                var modelDevice = model.parameters().First().device;
+                var idx = tensor(tokenizer.Encode(text).Select(i => (long)i).ToArray(), device: modelDevice).unsqueeze(0);
                 using var generator = new Generator(parse.GetValue(seed));
                 var ids = model.Generate(idx, parse.GetValue(tokens), sampler, generator);
                 AnsiConsole.Console.WriteLine(tokenizer.Decode(ids[0].cpu().data<long>().ToArray().Select(i => (int)i)));

@@ -118,8 +118,8 @@ public sealed class Trainer : IDisposable
     public (double Train, double Validation) EstimateLoss()
     {
         using var generator = new Generator((ulong)(Options.Seed + 1_000_003L * (Step + 1)));
-        var train = Evaluator.MeanLoss(Model, validation => _data.Batch(false, Options.BatchSize, Model.Config.BlockSize, generator, _device), Options.EvalBatches);
-        var validation = Evaluator.MeanLoss(Model, validation => _data.Batch(true, Options.BatchSize, Model.Config.BlockSize, generator, _device), Options.EvalBatches);
+        var train = Evaluator.MeanLoss(Model, _ => _data.Batch(false, Options.BatchSize, Model.Config.BlockSize, generator, _device), Options.EvalBatches);
+        var validation = Evaluator.MeanLoss(Model, _ => _data.Batch(true, Options.BatchSize, Model.Config.BlockSize, generator, _device), Options.EvalBatches);
         return (train, validation);
     }
 
