@@ -13,7 +13,7 @@ namespace Course.Cli;
 /// loss chart (loss.html) and summary (summary.json) in the run folder.</summary>
 public static class RunReport
 {
-    public static void Print(Trainer trainer, CorpusText corpus, ITokenizer tokenizer, string runDirectory)
+    public static void Print(Trainer trainer, CorpusFacts corpus, ITokenizer tokenizer, string runDirectory)
     {
         var console = AnsiConsole.Console;
         var metrics = MetricsLog.Read(runDirectory).ToList();
@@ -27,8 +27,8 @@ public static class RunReport
         var sample = Sample(trainer, tokenizer);
         console.Write(new Panel(Markup.Escape(sample)).Header("sample (temperature 0.8, top-k 40)"));
 
-        var unigram = Evaluator.UnigramBitsPerCharacter(corpus.Text);
-        var tokensPerChar = trainer.Data.TokensPerCharacter(corpus.Text);
+        var unigram = corpus.UnigramBitsPerCharacter;
+        var tokensPerChar = trainer.Data.TokensPerCharacter(corpus.Characters);
         var last = evals.Count > 0 ? evals[^1] : default;
         var best = trainer.BestValidationLoss ?? double.NaN;
         var elapsed = metrics.Where(m => m.GetProperty("kind").GetString() == "step").Select(m => m.GetProperty("elapsed_seconds").GetDouble()).DefaultIfEmpty(0).Last();
@@ -58,7 +58,7 @@ public static class RunReport
     private static string Sample(Trainer trainer, ITokenizer tokenizer)
     {
         using var scope = NewDisposeScope();
-        var start = CanEncode(tokenizer, "\n") ? tokenizer.Encode("\n") : [(int)trainer.Data.Validation[0].item<long>()];
+        var start = CanEncode(tokenizer, "\n") ? tokenizer.Encode("\n") : [trainer.Data.FirstValidationToken];
         var prompt = tensor(start.Select(i => (long)i).ToArray(), device: trainer.Model.parameters().First().device).unsqueeze(0);
         using var generator = new Generator(1234);
         var ids = trainer.Model.Generate(prompt, 400, new NextTokenSampler(Temperature: 0.8, TopK: 40), generator);

@@ -22,13 +22,22 @@ public static class DataCommand
 
         var corpus = new Option<string>("--corpus") { Description = "A catalog corpus or the path of a UTF-8 text file.", DefaultValueFactory = _ => Corpora.Default };
         var tokenizer = new Option<string>("--tokenizer") { Description = $"Tokenizer spec: {string.Join("; ", Tokenizers.ValidSpecs)}.", DefaultValueFactory = _ => "char" };
-        var output = new Option<string>("--out") { Description = "Folder for train.bin, val.bin, meta.json and the tokenizer.", Required = true };
-        var prepare = new Command("prepare", "Tokenise a corpus into uint16/uint32 token shards (train and validation).") { corpus, tokenizer, output };
+        var output = new Option<string>("--out") { Description = "Folder for train.bin, val.bin, meta.json and the tokenizer; train with `course pretrain --shards FOLDER`.", Required = true };
+        var allowUnverified = new Option<bool>("--allow-unverified") { Description = "Accept a downloaded corpus whose catalog entry has no sha256 to check it against." };
+        var prepare = new Command("prepare", "Tokenise a corpus into uint16/uint32 token shards (train and validation).") { corpus, tokenizer, output, allowUnverified };
         prepare.SetAction(parse =>
         {
-            var result = ShardPreparer.Prepare(parse.GetValue(corpus)!, parse.GetValue(tokenizer)!, parse.GetValue(output)!,
-                new Progress<string>(line => AnsiConsole.Console.WriteLine(line)));
-            AnsiConsole.Console.WriteLine($"{result.TrainTokens:N0} training and {result.ValTokens:N0} validation tokens (vocabulary {result.VocabSize:N0}) in {result.TrainPath} and {result.ValPath}");
+            var console = AnsiConsole.Console;
+            var download = new DownloadOptions { Progress = new Progress<DownloadProgress>(DownloadLine.Print), AllowUnverified = parse.GetValue(allowUnverified) };
+            var text = Corpora.Load(parse.GetValue(corpus)!, cacheDirectory: null, download);
+            console.MarkupLine($"corpus [green]{Markup.Escape(text.Name)}[/]: {text.Bytes:N0} bytes, {text.Text.Length:N0} characters, sha256 {text.Sha256[..12]}…");
+            var directory = parse.GetValue(output)!;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var manifest = PreparationDisplay.Run(progress => ShardPreparer.Prepare(text, parse.GetValue(tokenizer)!, directory, progress));
+            var tokens = manifest.TrainTokens + manifest.ValTokens;
+            console.MarkupLine($"{manifest.TrainTokens:N0} training and {manifest.ValTokens:N0} validation tokens (vocabulary {manifest.VocabSize:N0}, " +
+                $"{manifest.Characters / (double)tokens:F2} characters per token) in {Markup.Escape(directory)}: {tokens / clock.Elapsed.TotalSeconds:N0} tokens/s overall");
+            console.MarkupLine($"Train on them with: ./course pretrain --shards {Markup.Escape(directory)}");
             return 0;
         });
         return new Command("data", "Corpora and token shards.") { list, prepare };

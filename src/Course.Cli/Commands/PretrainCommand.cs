@@ -16,8 +16,9 @@ public static class PretrainCommand
     public static Command Create()
     {
         var preset = new Option<string>("--preset") { Description = $"Model size: {string.Join(", ", GptConfig.Presets.Keys)}.", DefaultValueFactory = _ => GptConfig.DefaultPreset };
-        var corpus = new Option<string>("--corpus") { Description = $"A catalog corpus ({string.Join(", ", CorpusCatalog.Names)}) or the path of a UTF-8 text file.", DefaultValueFactory = _ => Corpora.Default };
+        var corpus = new Option<string?>("--corpus") { Description = $"A catalog corpus ({string.Join(", ", CorpusCatalog.Names)}) or the path of a UTF-8 text file. Default: {Corpora.Default}." };
         var tokenizer = new Option<string?>("--tokenizer") { Description = $"Tokenizer spec: {string.Join("; ", Tokenizers.ValidSpecs)}. Default: char for char-level presets, r50k_base for gpt2." };
+        var shards = new Option<string?>("--shards") { Description = "Train on token shards written by `course data prepare` (read memory-mapped) instead of --corpus and --tokenizer." };
         var steps = new Option<int?>("--steps") { Description = "Optimizer steps (default: the preset's recipe)." };
         var batchSize = new Option<int?>("--batch-size") { Description = "Sequences per micro-batch." };
         var accumulation = new Option<int?>("--grad-accum") { Description = "Micro-batches per optimizer step." };
@@ -35,7 +36,7 @@ public static class PretrainCommand
 
         var command = new Command("pretrain", "Pretrain a GPT on a corpus (default: the .NET API documentation shipped with the SDK, no download).")
         {
-            preset, corpus, tokenizer, steps, batchSize, accumulation, lr, evalInterval, evalBatches, seed, device, output, resume, precision, peakTflops, allowUnverified,
+            preset, corpus, tokenizer, shards, steps, batchSize, accumulation, lr, evalInterval, evalBatches, seed, device, output, resume, precision, peakTflops, allowUnverified,
         };
         command.SetAction(parse =>
         {
@@ -57,29 +58,39 @@ public static class PretrainCommand
                 PeakTflops = parse.GetValue(peakTflops) ?? (target.type == DeviceType.CUDA ? BenchCommand.HopperBf16PeakTflops : null),
             };
             options.Validate();
-            var runDirectory = RunFolder.Prepare(parse.GetValue(output) ?? Path.Combine("runs", $"{presetName}-{DateTime.Now:yyyyMMdd-HHmmss}"), parse.GetValue(resume));
+            var shardsDirectory = parse.GetValue(shards);
+            if (shardsDirectory is not null && (parse.GetValue(corpus) is not null || parse.GetValue(tokenizer) is not null))
+                throw new ArgumentException($"--shards {shardsDirectory} already fixes the corpus and the tokenizer (see its {ShardManifest.FileName}); leave out --corpus and --tokenizer.");
+            var resuming = parse.GetValue(resume);
+            var runDirectory = RunFolder.Prepare(parse.GetValue(output) ?? Path.Combine("runs", $"{presetName}-{DateTime.Now:yyyyMMdd-HHmmss}"), resuming);
             var download = new DownloadOptions { Progress = new Progress<DownloadProgress>(DownloadLine.Print), AllowUnverified = parse.GetValue(allowUnverified) };
-            return Pretrain(presetName, config, options, parse.GetValue(corpus)!, download, parse.GetValue(tokenizer), target, runDirectory, parse.GetValue(resume));
+            var data = shardsDirectory is not null
+                ? TrainingData.FromShards(shardsDirectory)
+                : TrainingData.FromCorpus(parse.GetValue(corpus) ?? Corpora.Default, download, resuming
+                    ? _ => TokenizerStore.Load(Path.Combine(runDirectory, Trainer.LatestCheckpoint))
+                    : text => Tokenizers.FromSpec(parse.GetValue(tokenizer) ?? Recipes.DefaultTokenizer(presetName), text));
+            using (data) return Pretrain(presetName, config, options, data, target, runDirectory, resuming);
         });
         return command;
     }
 
-    private static int Pretrain(string presetName, GptConfig config, TrainingOptions options, string corpusName, DownloadOptions download, string? tokenizerSpec,
-        torch.Device device, string runDirectory, bool resume)
+    private static int Pretrain(string presetName, GptConfig config, TrainingOptions options, TrainingData data, torch.Device device, string runDirectory, bool resume)
     {
         var console = AnsiConsole.Console;
-        var corpus = Corpora.Load(corpusName, cacheDirectory: null, download);
         var latest = Path.Combine(runDirectory, Trainer.LatestCheckpoint);
-        var tokenizer = resume
-            ? TokenizerStore.Load(latest)
-            : Tokenizers.FromSpec(tokenizerSpec ?? Recipes.DefaultTokenizer(presetName), corpus.Text);
+        var (corpus, tokenizer) = (data.Corpus, data.Tokenizer);
         if (Recipes.VocabularyFromTokenizer(presetName)) config = config with { VocabSize = tokenizer.VocabSize };
         else if (tokenizer.VocabSize > config.VocabSize)
-            throw new ArgumentException($"The tokenizer has {tokenizer.VocabSize} tokens, more than preset '{presetName}' has room for ({config.VocabSize}). Use --tokenizer r50k_base.");
+            throw new ArgumentException($"The tokenizer has {tokenizer.VocabSize} tokens, more than preset '{presetName}' has room for ({config.VocabSize}). " +
+                (data.Shards is null ? "Use --tokenizer r50k_base." : "Prepare shards with --tokenizer r50k_base, or use a preset that takes its vocabulary from the tokenizer."));
 
         console.MarkupLine($"[bold]course pretrain[/]: preset [green]{presetName}[/] on {device.type}, corpus [green]{Markup.Escape(corpus.Name)}[/] " +
                            $"({corpus.Bytes:N0} bytes, sha256 {corpus.Sha256[..12]}…), tokenizer {Markup.Escape(tokenizer.Kind)} ({tokenizer.VocabSize} tokens)");
-        using var trainer = new Trainer(config, corpus, tokenizer, options, device, runDirectory);
+        if (data.Shards is { } opened)
+            console.MarkupLine($"Token shards {Markup.Escape(opened.Directory)}: {opened.TrainTokens:N0} training and {opened.ValidationTokens:N0} validation tokens, read memory-mapped");
+        using var trainer = data.Shards is { } split
+            ? new Trainer(config, split, options, device, runDirectory)
+            : new Trainer(config, data.Text!, tokenizer, options, device, runDirectory);
         var record = RunRecord.Start("pretrain", config, options, corpus.Name);
         record.Save(runDirectory);
         if (resume)

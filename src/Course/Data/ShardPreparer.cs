@@ -1,9 +1,10 @@
-using System.Text.Json;
+using Course.Evaluation;
 
 namespace Course.Data;
 
-/// <summary>What <see cref="ShardPreparer.Prepare"/> wrote.</summary>
-public sealed record PreparedShards(string TrainPath, string ValPath, string TokenizerDirectory, long TrainTokens, long ValTokens, int VocabSize);
+/// <summary>How far <see cref="ShardPreparer.Prepare"/> is: a stage, and for encoding the characters done out of all.</summary>
+/// <param name="TotalCharacters">0 while the stage has no measure of progress (training a tokenizer).</param>
+public sealed record PreparationProgress(string Stage, long Characters, long TotalCharacters);
 
 /// <summary>Tokenizes a corpus once into train and validation shards, so training reads ids instead of re-encoding text.</summary>
 public static class ShardPreparer
@@ -13,42 +14,72 @@ public static class ShardPreparer
     public const string TokenizerFolderName = "tokenizer";
     public const double ValFraction = 0.1;
 
+    /// <summary>Characters encoded per call to the tokenizer: the unit of progress, and of the memory the ids take.</summary>
+    internal const int ChunkCharacters = 1 << 20;
+
     /// <summary>
-    /// Loads <paramref name="corpusName"/> (see <see cref="Corpora.Load(string, string?)"/>), builds the tokenizer of
-    /// <paramref name="tokenizerSpec"/> (see <see cref="Tokenizers.FromSpec"/>), and writes train.bin (the first 90%
-    /// of the text), val.bin (the rest, starting at a line) and the tokenizer into <paramref name="outDirectory"/>.
+    /// Builds the tokenizer of <paramref name="tokenizerSpec"/> (see <see cref="Tokenizers.FromSpec"/>) and writes
+    /// train.bin (the first 90% of the text), val.bin (the rest, starting at a line), the tokenizer and meta.json into
+    /// <paramref name="outDirectory"/>.
     /// </summary>
     /// <remarks>
     /// A learned tokenizer sees the whole text, as nanoGPT's char preparation does: otherwise a character that occurs
     /// only in the validation part could not be encoded. The split is by characters at a line start, so no line
-    /// is in both parts.
+    /// is in both parts. meta.json is written last: a folder without it was not finished.
     /// </remarks>
-    public static PreparedShards Prepare(string corpusName, string tokenizerSpec, string outDirectory, IProgress<string>? progress = null,
-        string? cacheDirectory = null)
+    public static ShardManifest Prepare(CorpusText corpus, string tokenizerSpec, string outDirectory, IProgress<PreparationProgress>? progress = null)
     {
-        var corpus = Corpora.Load(corpusName, cacheDirectory);
-        progress?.Report($"corpus {corpus.Name}: {corpus.Bytes:N0} bytes, sha256 {corpus.Sha256}");
-        progress?.Report($"building tokenizer {tokenizerSpec}");
-        var tokenizer = Tokenizers.FromSpec(tokenizerSpec, corpus.Text);
+        var text = corpus.Text;
+        progress?.Report(new PreparationProgress($"building tokenizer {tokenizerSpec}", 0, 0));
+        var tokenizer = Tokenizers.FromSpec(tokenizerSpec, text);
 
-        var split = SplitPoint(corpus.Text);
+        var split = SplitPoint(text);
         Directory.CreateDirectory(outDirectory);
-        var trainPath = Path.Combine(outDirectory, TrainFileName);
-        var valPath = Path.Combine(outDirectory, ValFileName);
-        progress?.Report($"encoding {split:N0} characters for {TrainFileName}");
-        var train = tokenizer.Encode(corpus.Text[..split]);
-        TokenShard.Write(trainPath, train, tokenizer.VocabSize);
-        progress?.Report($"encoding {corpus.Text.Length - split:N0} characters for {ValFileName}");
-        var val = tokenizer.Encode(corpus.Text[split..]);
-        TokenShard.Write(valPath, val, tokenizer.VocabSize);
+        var metaPath = Path.Combine(outDirectory, ShardManifest.FileName);
+        if (File.Exists(metaPath)) File.Delete(metaPath); // the old shards are about to be replaced
+        long trainTokens, valTokens;
+        using (var train = new TokenShardWriter(Path.Combine(outDirectory, TrainFileName), tokenizer.VocabSize))
+        using (var val = new TokenShardWriter(Path.Combine(outDirectory, ValFileName), tokenizer.VocabSize))
+        {
+            foreach (var (writer, start, end) in new[] { (train, 0, split), (val, split, text.Length) })
+                foreach (var (from, to) in Chunks(text, start, end))
+                {
+                    writer.Append(tokenizer.Encode(text[from..to]));
+                    progress?.Report(new PreparationProgress("encoding", to, text.Length));
+                }
+            train.Complete();
+            val.Complete();
+            (trainTokens, valTokens) = (train.Count, val.Count);
+        }
+        tokenizer.Save(Path.Combine(outDirectory, TokenizerFolderName));
+        var manifest = new ShardManifest(ShardManifest.CurrentFormat, corpus.Name, corpus.Sha256, corpus.Bytes, corpus.Source, tokenizerSpec,
+            tokenizer.Kind, tokenizer.VocabSize, trainTokens, valTokens, text.Length, Evaluator.UnigramBitsPerCharacter(text[..split], text[split..]));
+        manifest.Write(outDirectory);
+        return manifest;
+    }
 
-        var tokenizerDirectory = Path.Combine(outDirectory, TokenizerFolderName);
-        tokenizer.Save(tokenizerDirectory);
-        var meta = new { corpus = corpus.Name, corpusSha256 = corpus.Sha256, corpusSource = corpus.Source, tokenizer = tokenizer.Kind, tokenizerSpec,
-            vocabSize = tokenizer.VocabSize, trainTokens = train.Length, valTokens = val.Length };
-        AtomicFile.WriteBytes(Path.Combine(outDirectory, "meta.json"), JsonSerializer.SerializeToUtf8Bytes(meta, new JsonSerializerOptions { WriteIndented = true }));
-        progress?.Report($"{train.Length:N0} train and {val.Length:N0} validation tokens, {corpus.Text.Length / (double)(train.Length + val.Length):F2} characters per token");
-        return new PreparedShards(trainPath, valPath, tokenizerDirectory, train.Length, val.Length, tokenizer.VocabSize);
+    /// <summary>
+    /// Pieces of text[start..end) of about <see cref="ChunkCharacters"/>, each ending just after a newline that is
+    /// followed by a non-space character. No pre-tokenizer pattern in use (GPT-2's, cl100k's, o200k's) makes one
+    /// piece of a newline and a following non-space character, so the pieces encode to the same ids as the whole.
+    /// </summary>
+    internal static IEnumerable<(int From, int To)> Chunks(string text, int start, int end, int size = ChunkCharacters)
+    {
+        for (var from = start; from < end;)
+        {
+            var to = BoundaryAfter(text, Math.Min(from + size, end) - 1, end);
+            yield return (from, to);
+            from = to;
+        }
+    }
+
+    /// <summary>The position after the first newline at or after <paramref name="at"/> that a non-space character
+    /// follows; <paramref name="end"/> when there is none.</summary>
+    private static int BoundaryAfter(string text, int at, int end)
+    {
+        for (var newline = text.IndexOf('\n', at, end - at); newline >= 0 && newline + 1 < end; newline = text.IndexOf('\n', newline + 1, end - newline - 1))
+            if (!char.IsWhiteSpace(text[newline + 1])) return newline + 1;
+        return end;
     }
 
     /// <summary>The start of the line at or after 90% of the text; the plain 90% mark when that leaves no validation text.</summary>

@@ -41,35 +41,34 @@ public sealed class TokenShard : IDisposable
     /// <summary>Writes <paramref name="ids"/> (each below <paramref name="vocabSize"/>) to <paramref name="path"/> atomically.</summary>
     public static void Write(string path, ReadOnlySpan<int> ids, int vocabSize)
     {
-        if (vocabSize < 1) throw new ArgumentOutOfRangeException(nameof(vocabSize), vocabSize, "A vocabulary has at least one id.");
-        var width = vocabSize <= 65_536 ? 2 : 4;
-        var bytes = new byte[HeaderSize + (long)ids.Length * width];
-        Magic.CopyTo(bytes, 0);
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(6), FormatVersion);
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), (ushort)width);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(12), vocabSize);
-        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(16), ids.Length);
-        for (var i = 0; i < ids.Length; i++)
-        {
-            var id = ids[i];
-            if ((uint)id >= (uint)vocabSize)
-                throw new ArgumentException($"Token id {id} at position {i} is outside the vocabulary of {vocabSize}; the ids and the vocabulary size come from different tokenizers.", nameof(ids));
-            var at = bytes.AsSpan(HeaderSize + i * width);
-            if (width == 2) BinaryPrimitives.WriteUInt16LittleEndian(at, (ushort)id);
-            else BinaryPrimitives.WriteInt32LittleEndian(at, id);
-        }
-        AtomicFile.WriteBytes(path, bytes);
+        using var writer = new TokenShardWriter(path, vocabSize);
+        writer.Append(ids);
+        writer.Complete();
+    }
+
+    /// <summary>Bytes per id: 2 (uint16) when every id fits, else 4.</summary>
+    internal static int WidthFor(int vocabSize) => vocabSize <= 65_536 ? 2 : 4;
+
+    internal static byte[] Header(int width, int vocabSize, long count)
+    {
+        var header = new byte[HeaderSize];
+        Magic.CopyTo(header, 0);
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(6), FormatVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(8), (ushort)width);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(12), vocabSize);
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(16), count);
+        return header;
     }
 
     /// <summary>Maps a shard for reading after checking its header against its size.</summary>
     /// <exception cref="InvalidDataException">Not a shard, an unknown version or id width, or a truncated file.</exception>
     public static TokenShard Open(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Token shard {path} does not exist. Prepare the shards first (ShardPreparer.Prepare).", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Token shard {path} does not exist. Prepare the shards first with `course data prepare` (ShardPreparer.Prepare).", path);
         var length = new FileInfo(path).Length;
         var header = new byte[HeaderSize];
         using (var stream = File.OpenRead(path)) stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false);
-        string Fix(string problem) => $"{path}: {problem}. Prepare the shards again (ShardPreparer.Prepare).";
+        string Fix(string problem) => $"{path}: {problem}. Prepare the shards again with `course data prepare` (ShardPreparer.Prepare).";
         if (length < HeaderSize) throw new InvalidDataException(Fix($"the file has {length} bytes, less than the {HeaderSize}-byte header, so it is truncated"));
         if (!header.AsSpan(0, 6).SequenceEqual(Magic))
             throw new InvalidDataException(Fix($"it does not start with CSHARD (found \"{Encoding.ASCII.GetString(header, 0, 6)}\"), so it is not a token shard"));
@@ -78,7 +77,7 @@ public sealed class TokenShard : IDisposable
         var width = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(8));
         var vocabSize = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(12));
         var count = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(16));
-        var expectedWidth = vocabSize <= 65_536 ? 2 : 4;
+        var expectedWidth = WidthFor(vocabSize);
         if (vocabSize < 1 || width != expectedWidth)
             throw new InvalidDataException(Fix($"{width} bytes per id do not fit a vocabulary of {vocabSize} (expected {expectedWidth})"));
         var expectedLength = HeaderSize + count * width;
@@ -96,29 +95,16 @@ public sealed class TokenShard : IDisposable
         if (start < 0 || start + destination.Length > Count)
             throw new ArgumentOutOfRangeException(nameof(start), start, $"Ids {start}..{start + destination.Length} are outside this shard of {Count} ids.");
         var offset = HeaderSize + start * BytesPerToken;
-        for (var i = 0; i < destination.Length; i++, offset += BytesPerToken)
-            destination[i] = BytesPerToken == 2 ? _view.ReadUInt16(offset) : _view.ReadInt32(offset);
-    }
-
-    /// <summary>
-    /// A batch of random windows for next-token training: row b of <c>X</c> is <paramref name="blockSize"/> ids from a
-    /// random start, and the same row of <c>Y</c> is those ids shifted by one, the targets. Rows are laid out one after another.
-    /// </summary>
-    public (int[] X, int[] Y) SampleBatch(Random random, int batchSize, int blockSize)
-    {
-        if (blockSize < 1 || batchSize < 1) throw new ArgumentOutOfRangeException(nameof(blockSize), "Batch and block sizes must be at least 1.");
-        if (Count <= blockSize)
-            throw new InvalidOperationException($"{Path} has {Count} ids, too few for a window of {blockSize} plus one target. Use a smaller block size or a larger corpus.");
-        var x = new int[batchSize * blockSize];
-        var y = new int[batchSize * blockSize];
-        var window = new int[blockSize + 1];
-        for (var b = 0; b < batchSize; b++)
+        if (BytesPerToken == 4)
         {
-            Read(random.NextInt64(Count - blockSize), window);
-            window.AsSpan(0, blockSize).CopyTo(x.AsSpan(b * blockSize));
-            window.AsSpan(1, blockSize).CopyTo(y.AsSpan(b * blockSize));
+            var ids = new int[destination.Length];
+            _view.ReadArray(offset, ids, 0, ids.Length);
+            ids.CopyTo(destination);
+            return;
         }
-        return (x, y);
+        var narrow = new ushort[destination.Length];
+        _view.ReadArray(offset, narrow, 0, narrow.Length);
+        for (var i = 0; i < narrow.Length; i++) destination[i] = narrow[i];
     }
 
     public void Dispose()

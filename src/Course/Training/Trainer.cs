@@ -22,9 +22,10 @@ public sealed class Trainer : IDisposable
 {
     public const string LatestCheckpoint = "checkpoints/latest", BestCheckpoint = "checkpoints/best";
 
-    private readonly TokenSplit _data;
+    private readonly ITokenBatches _data;
+    private readonly bool _ownsData;
     private readonly ITokenizer? _tokenizer;
-    private readonly CorpusText? _corpus;
+    private readonly (string Name, string Sha256)? _corpus;
     private readonly Device _device;
     private readonly string? _runDirectory;
     private readonly Generator _batchGenerator;
@@ -40,19 +41,34 @@ public sealed class Trainer : IDisposable
     public event Action<StepMetrics>? StepCompleted;
     public event Action<EvalMetrics>? Evaluated;
 
+    /// <summary>Trains on a corpus held in memory, encoded once and split 90/10 by <see cref="TokenSplit"/>.</summary>
     public Trainer(GptConfig config, CorpusText corpus, ITokenizer tokenizer, TrainingOptions options, Device device, string? runDirectory = null)
-        : this(config, EncodeFor(config, corpus, tokenizer), options, device, runDirectory)
+        : this(config, () => new TokenSplit(EncodeFor(config, corpus, tokenizer), config.BlockSize, device: device), ownsData: true,
+            (corpus.Name, corpus.Sha256), tokenizer, options, device, runDirectory)
     {
-        (_corpus, _tokenizer) = (corpus, tokenizer);
+    }
+
+    /// <summary>Trains on token shards read by memory mapping (<see cref="ShardPreparer"/> writes them). The shards stay
+    /// the caller's to dispose; checkpoints record the corpus named in their meta.json and carry their tokenizer.</summary>
+    public Trainer(GptConfig config, ShardSplit shards, TrainingOptions options, Device device, string? runDirectory = null)
+        : this(config, () => Checked(config, shards), ownsData: false, (shards.Manifest.Corpus, shards.Manifest.CorpusSha256), shards.Tokenizer,
+            options, device, runDirectory)
+    {
     }
 
     /// <summary>Trains on token ids alone (benchmarks, synthetic data). Without a corpus and tokenizer to record,
     /// it writes metrics but no checkpoints.</summary>
     public Trainer(GptConfig config, int[] tokens, TrainingOptions options, Device device, string? runDirectory = null)
+        : this(config, () => new TokenSplit(tokens, config.BlockSize, device: device), ownsData: true, corpus: null, tokenizer: null, options, device, runDirectory)
+    {
+    }
+
+    private Trainer(GptConfig config, Func<ITokenBatches> data, bool ownsData, (string Name, string Sha256)? corpus, ITokenizer? tokenizer,
+        TrainingOptions options, Device device, string? runDirectory)
     {
         Options = options.Validate();
-        (_device, _runDirectory) = (device, runDirectory);
-        _data = new TokenSplit(tokens, config.BlockSize, device: device);
+        (_device, _runDirectory, _corpus, _tokenizer, _ownsData) = (device, runDirectory, corpus, tokenizer, ownsData);
+        _data = data(); // made after the options are checked, so a bad option never leaves tokens on a device
         manual_seed(options.Seed);
         Model = new Gpt(config);
         Model.to(device);
@@ -62,10 +78,24 @@ public sealed class Trainer : IDisposable
         if (runDirectory is not null) _log = new MetricsLog(runDirectory);
     }
 
-    private static int[] EncodeFor(GptConfig config, CorpusText corpus, ITokenizer tokenizer) =>
-        config.VocabSize >= tokenizer.VocabSize
-            ? tokenizer.Encode(corpus.Text)
-            : throw new ArgumentException($"VocabSize ({config.VocabSize}) is smaller than the tokenizer's vocabulary ({tokenizer.VocabSize}).");
+    private static int[] EncodeFor(GptConfig config, CorpusText corpus, ITokenizer tokenizer)
+    {
+        RequireVocabulary(config, tokenizer);
+        return tokenizer.Encode(corpus.Text);
+    }
+
+    private static ShardSplit Checked(GptConfig config, ShardSplit shards)
+    {
+        RequireVocabulary(config, shards.Tokenizer);
+        shards.RequireWindow(config.BlockSize);
+        return shards;
+    }
+
+    private static void RequireVocabulary(GptConfig config, ITokenizer tokenizer)
+    {
+        if (config.VocabSize < tokenizer.VocabSize)
+            throw new ArgumentException($"VocabSize ({config.VocabSize}) is smaller than the tokenizer's vocabulary ({tokenizer.VocabSize}).");
+    }
 
     /// <summary>Continues from a checkpoint written by a trainer of the same model configuration.</summary>
     public void Resume(string checkpointDirectory)
@@ -75,8 +105,11 @@ public sealed class Trainer : IDisposable
         var saved = loaded.Manifest;
         if (saved.Config != Model.Config)
             throw new InvalidDataException($"Checkpoint {checkpointDirectory} was trained with {saved.Config}, but this run uses {Model.Config}. Resume with the same preset, or start a new run folder.");
-        if (saved.CorpusSha256 != _corpus.Sha256)
-            throw new InvalidDataException($"Checkpoint {checkpointDirectory} was trained on corpus '{saved.CorpusName}' (sha256 {saved.CorpusSha256[..12]}…), not on '{_corpus.Name}'. Resume with the same corpus.");
+        if (saved.CorpusSha256 != _corpus.Value.Sha256)
+            throw new InvalidDataException($"Checkpoint {checkpointDirectory} was trained on corpus '{saved.CorpusName}' (sha256 {saved.CorpusSha256[..12]}…), not on '{_corpus.Value.Name}'. Resume with the same corpus.");
+        if (loaded.Tokenizer.Kind != _tokenizer!.Kind || loaded.Tokenizer.VocabSize != _tokenizer.VocabSize)
+            throw new InvalidDataException($"Checkpoint {checkpointDirectory} was trained with tokenizer {loaded.Tokenizer.Kind} ({loaded.Tokenizer.VocabSize} tokens), " +
+                $"but this run's data uses {_tokenizer.Kind} ({_tokenizer.VocabSize} tokens). Resume with the same tokenizer.");
         Optimizer.LoadState(loaded.Weights.Tensors, loaded.State.Tensors, saved.Step);
         _batchGenerator.set_state(loaded.State.Tensors["rng.batches"]);
         set_rng_state(loaded.State.Tensors["rng.torch"]);
@@ -123,7 +156,7 @@ public sealed class Trainer : IDisposable
         return (train, validation);
     }
 
-    public TokenSplit Data => _data;
+    public ITokenBatches Data => _data;
 
     /// <summary>The generator that draws training batches (its state is checkpointed).</summary>
     public Generator BatchGenerator => _batchGenerator;
@@ -168,7 +201,7 @@ public sealed class Trainer : IDisposable
     {
         if (_runDirectory is null) return;
         if (_corpus is null || _tokenizer is null) return; // token-ids-only trainers (benchmarks) keep no checkpoints
-        var manifest = new Checkpoint.Manifest(Checkpoint.FormatVersion, Step, BestValidationLoss, Model.Config, Options, _corpus.Name, _corpus.Sha256, []);
+        var manifest = new Checkpoint.Manifest(Checkpoint.FormatVersion, Step, BestValidationLoss, Model.Config, Options, _corpus.Value.Name, _corpus.Value.Sha256, []);
         using var batches = _batchGenerator.get_state();
         using var global = get_rng_state();
         Checkpoint.Save(Path.Combine(_runDirectory, relative), manifest, Optimizer, [("rng.batches", batches), ("rng.torch", global)], _tokenizer);
@@ -179,7 +212,7 @@ public sealed class Trainer : IDisposable
         _log?.Dispose();
         Optimizer.Dispose();
         Model.Dispose();
-        _data.Dispose();
+        if (_ownsData) _data.Dispose();
         _batchGenerator.Dispose();
     }
 }

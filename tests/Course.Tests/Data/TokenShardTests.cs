@@ -26,26 +26,6 @@ public class TokenShardTests
     }
 
     [Fact]
-    public void Sampled_targets_are_the_inputs_shifted_by_one()
-    {
-        using var dir = new TempDirectory();
-        var path = dir.File("s.bin");
-        // Id i at position i, so every window shows where it came from.
-        TokenShard.Write(path, Enumerable.Range(0, 1000).ToArray(), 1000);
-        using var shard = TokenShard.Open(path);
-
-        var (x, y) = shard.SampleBatch(new Random(1), batchSize: 4, blockSize: 8);
-
-        Assert.Equal(32, x.Length);
-        for (var b = 0; b < 4; b++)
-            for (var t = 0; t < 8; t++)
-            {
-                Assert.Equal(x[b * 8] + t, x[b * 8 + t]);
-                Assert.Equal(x[b * 8 + t] + 1, y[b * 8 + t]);
-            }
-    }
-
-    [Fact]
     public void An_id_outside_the_vocabulary_is_refused_and_nothing_is_written()
     {
         using var dir = new TempDirectory();
@@ -106,47 +86,31 @@ public class TokenShardTests
     }
 
     [Fact]
-    public void A_shard_too_short_for_the_window_says_what_to_change()
+    public void A_shard_written_in_pieces_numbers_positions_across_them()
     {
         using var dir = new TempDirectory();
         var path = dir.File("s.bin");
-        TokenShard.Write(path, [1, 2, 3], 10);
+        using (var writer = new TokenShardWriter(path, 100))
+        {
+            writer.Append([1, 2, 3]);
+            writer.Append([4, 5]);
+            var e = Assert.Throws<ArgumentException>(() => writer.Append([6, 100]));
+            Assert.Contains("Token id 100 at position 6", e.Message);
+            writer.Complete();
+        }
         using var shard = TokenShard.Open(path);
-        var e = Assert.Throws<InvalidOperationException>(() => shard.SampleBatch(new Random(0), 1, 3));
-        Assert.Contains("too few for a window of 3", e.Message);
+        var back = new int[shard.Count];
+        shard.Read(0, back);
+        Assert.Equal([1, 2, 3, 4, 5], back);
     }
 
     [Fact]
-    public void Preparing_a_corpus_writes_shards_that_decode_to_its_two_parts()
+    public void A_writer_that_never_completes_leaves_no_file()
     {
         using var dir = new TempDirectory();
-        var text = string.Concat(Enumerable.Range(0, 50).Select(i => $"Line {i} of the corpus.\n"));
-        var corpusPath = dir.File("corpus.txt");
-        File.WriteAllText(corpusPath, text);
-        var messages = new List<string>();
-
-        var shards = ShardPreparer.Prepare(corpusPath, "bpe:300", dir.File("out"), new SyncProgress(messages.Add));
-
-        var tokenizer = TokenizerStore.Load(shards.TokenizerDirectory);
-        string Decode(string path)
-        {
-            using var shard = TokenShard.Open(path);
-            var ids = new int[shard.Count];
-            shard.Read(0, ids);
-            return tokenizer.Decode(ids);
-        }
-        var train = Decode(shards.TrainPath);
-        var val = Decode(shards.ValPath);
-        Assert.Equal(text, train + val);
-        // 1,140 characters; the 90% mark (1,026) falls inside line 45, so validation starts at the next line.
-        Assert.StartsWith("Line 46 ", val);
-        Assert.Equal(300, shards.VocabSize);
-        Assert.True(File.Exists(dir.File("out/meta.json")));
-        Assert.Contains(messages, m => m.Contains("characters per token"));
-    }
-
-    private sealed class SyncProgress(Action<string> report) : IProgress<string>
-    {
-        public void Report(string value) => report(value);
+        File.WriteAllBytes(dir.File("s.bin"), [1, 2, 3]); // an older file under the name stays as it was
+        using (var writer = new TokenShardWriter(dir.File("s.bin"), 100)) writer.Append([1, 2, 3]);
+        Assert.Equal([dir.File("s.bin")], Directory.GetFiles(dir.Path));
+        Assert.Equal([1, 2, 3], File.ReadAllBytes(dir.File("s.bin")));
     }
 }

@@ -1,3 +1,5 @@
+using Course.Data;
+using Course.Tests.Data;
 using Course.Training;
 using TorchSharp;
 using static Course.Tests.Training.TrainingFixtures;
@@ -103,5 +105,79 @@ public class TrainerTests
         var expected = big.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         foreach (var (name, parameter) in accumulated.Model.named_parameters())
             Assert.True(parameter.allclose(expected[name], rtol: 1e-4, atol: 1e-6), $"{name} differs after the update");
+    }
+
+    [Fact]
+    public void Training_on_shards_matches_training_on_the_same_tokens_in_memory()
+    {
+        var corpus = Corpus();
+        var tokenizer = CharTokenizer.FromText(corpus.Text);
+        var tokens = tokenizer.Encode(corpus.Text);
+        var cut = (int)(tokens.Length * TokenSplit.DefaultTrainFraction);
+        using var dir = new TempDirectory();
+        ShardFixtures.Write(dir.Path, tokenizer, tokens[..cut], tokens[cut..], corpus);
+        using var shards = ShardSplit.Open(dir.Path);
+
+        using var fromShards = new Trainer(Config(tokenizer), shards, Options(6), torch.CPU);
+        using var inMemory = new Trainer(Config(tokenizer), corpus, tokenizer, Options(6), torch.CPU);
+
+        var (expectedSteps, expectedEvaluations) = Losses(inMemory);
+        var (steps, evaluations) = Losses(fromShards);
+        Assert.Equal(expectedSteps, steps);
+        Assert.Equal(expectedEvaluations, evaluations);
+    }
+
+    [Fact]
+    public void A_run_on_shards_records_the_corpus_of_meta_json_and_resumes_exactly()
+    {
+        var corpus = Corpus();
+        var tokenizer = CharTokenizer.FromText(corpus.Text);
+        using var dir = new TempDirectory();
+        ShardPreparer.Prepare(corpus, "char", dir.Path);
+        using var shards = ShardSplit.Open(dir.Path);
+        List<double> straight;
+        using (var trainer = new Trainer(Config(tokenizer), shards, Options(8), torch.CPU)) straight = Losses(trainer).Steps;
+
+        var run = TempDirectory();
+        List<double> resumed;
+        using (var first = new Trainer(Config(tokenizer), shards, Options(8) with { MaxSteps = 4, DecaySteps = 8 }, torch.CPU, run)) resumed = Losses(first).Steps;
+        using (var second = new Trainer(Config(tokenizer), shards, Options(8), torch.CPU, run))
+        {
+            second.Resume(Path.Combine(run, Trainer.LatestCheckpoint));
+            resumed.AddRange(Losses(second).Steps);
+        }
+
+        Assert.Equal(straight, resumed);
+        using var saved = Checkpoint.Load(Path.Combine(run, Trainer.LatestCheckpoint));
+        Assert.Equal((corpus.Name, corpus.Sha256), (saved.Manifest.CorpusName, saved.Manifest.CorpusSha256));
+        Assert.Equal(tokenizer.Encode(corpus.Text), saved.Tokenizer.Encode(corpus.Text));
+    }
+
+    [Fact]
+    public void Resuming_with_another_tokenizer_is_refused()
+    {
+        var run = TempDirectory();
+        var corpus = Corpus();
+        var config = GptConfigWithRoomFor(300);
+        var characters = CharTokenizer.FromText(corpus.Text);
+        using (var trainer = new Trainer(config, corpus, characters, Options(2), torch.CPU, run)) trainer.Run();
+        using var other = new Trainer(config, corpus, Tokenizers.FromSpec("bpe:300", corpus.Text), Options(4), torch.CPU);
+
+        var error = Assert.Throws<InvalidDataException>(() => other.Resume(Path.Combine(run, Trainer.LatestCheckpoint)));
+        Assert.Contains("was trained with tokenizer char", error.Message);
+        Assert.Contains("Resume with the same tokenizer", error.Message);
+    }
+
+    private static Course.Models.GptConfig GptConfigWithRoomFor(int vocabSize) => Course.Models.GptConfig.Preset("tiny") with { VocabSize = vocabSize };
+
+    /// <summary>Runs the trainer to its last step: the loss of every step, and of every evaluation (train, validation).</summary>
+    private static (List<double> Steps, List<double> Evaluations) Losses(Trainer trainer)
+    {
+        var steps = new List<double>();
+        var evaluations = new List<double>();
+        trainer.StepCompleted += m => steps.Add(m.Loss);
+        trainer.Evaluated += e => evaluations.AddRange([e.TrainLoss, e.ValidationLoss]);
+        trainer.Run();
+        return (steps, evaluations);
     }
 }

@@ -1,0 +1,39 @@
+using System.Text.Json;
+
+namespace Course.Data;
+
+/// <summary>
+/// meta.json of a shard folder: which corpus was tokenised (with its sha256, so checkpoints can name it), by which
+/// tokenizer, how many ids each shard holds, and the per-character numbers a report needs once the text is gone.
+/// </summary>
+/// <param name="UnigramBitsPerCharacter">The context-free baseline of the validation text under the training text's
+/// character frequencies (see <see cref="Evaluation.Evaluator.UnigramBitsPerCharacter(string, string)"/>).</param>
+public sealed record ShardManifest(int FormatVersion, string Corpus, string CorpusSha256, long CorpusBytes, string CorpusSource,
+    string TokenizerSpec, string Tokenizer, int VocabSize, long TrainTokens, long ValTokens, long Characters, double UnigramBitsPerCharacter)
+{
+    public const string FileName = "meta.json";
+    public const int CurrentFormat = 1;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, RespectRequiredConstructorParameters = true,
+    };
+
+    public void Write(string directory) =>
+        AtomicFile.WriteBytes(Path.Combine(directory, FileName), JsonSerializer.SerializeToUtf8Bytes(this, Json));
+
+    /// <exception cref="InvalidDataException">No meta.json, or one this version cannot read.</exception>
+    public static ShardManifest Read(string directory)
+    {
+        var path = Path.Combine(directory, FileName);
+        string Fix(string problem) => $"{problem}. Prepare the shards with `course data prepare --corpus NAME --tokenizer SPEC --out {directory}`.";
+        if (!Directory.Exists(directory)) throw new InvalidDataException(Fix($"No token shards at {directory}: the folder does not exist"));
+        if (!File.Exists(path)) throw new InvalidDataException(Fix($"{directory} holds no token shards: it has no {FileName}"));
+        ShardManifest? manifest;
+        try { manifest = JsonSerializer.Deserialize<ShardManifest>(File.ReadAllText(path), Json); }
+        catch (JsonException e) { throw new InvalidDataException(Fix($"{path} is damaged or from an older version ({e.Message})")); }
+        if (manifest is null || manifest.FormatVersion != CurrentFormat)
+            throw new InvalidDataException(Fix($"{path} has shard format {manifest?.FormatVersion}; this version of the course reads format {CurrentFormat}"));
+        return manifest;
+    }
+}
