@@ -32,12 +32,8 @@ public static class DataCommand
             var text = Corpora.Load(parse.GetValue(corpus)!, cacheDirectory: null, download);
             console.MarkupLine($"corpus [green]{Markup.Escape(text.Name)}[/]: {text.Bytes:N0} bytes, {text.Text.Length:N0} characters, sha256 {text.Sha256[..12]}…");
             var directory = parse.GetValue(output)!;
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            var manifest = PreparationDisplay.Run(progress => ShardPreparer.Prepare(text, parse.GetValue(tokenizer)!, directory, progress));
-            var tokens = manifest.TrainTokens + manifest.ValTokens;
-            console.MarkupLine($"{manifest.TrainTokens:N0} training and {manifest.ValTokens:N0} validation tokens (vocabulary {manifest.VocabSize:N0}, " +
-                $"{manifest.Characters / (double)tokens:F2} characters per token) in {Markup.Escape(directory)}: {tokens / clock.Elapsed.TotalSeconds:N0} tokens/s overall");
-            console.MarkupLine($"Train on them with: ./course pretrain --shards {Markup.Escape(directory)}");
+            PreparationDisplay.Run(directory, progress => ShardPreparer.Prepare(text, parse.GetValue(tokenizer)!, directory, progress));
+            Console.WriteLine($"Train on them with: ./course pretrain --shards {directory}");
             return 0;
         });
         return new Command("data", "Corpora and token shards.") { list, prepare };

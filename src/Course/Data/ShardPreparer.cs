@@ -38,6 +38,7 @@ public static class ShardPreparer
         var metaPath = Path.Combine(outDirectory, ShardManifest.FileName);
         if (File.Exists(metaPath)) File.Delete(metaPath); // the old shards are about to be replaced
         long trainTokens, valTokens;
+        progress?.Report(new PreparationProgress("encoding", 0, text.Length));
         using (var train = new TokenShardWriter(Path.Combine(outDirectory, TrainFileName), tokenizer.VocabSize))
         using (var val = new TokenShardWriter(Path.Combine(outDirectory, ValFileName), tokenizer.VocabSize))
         {
