@@ -3,7 +3,7 @@ namespace Course.Cli.Tests;
 /// <summary>Bad input to `course pretrain` gives one clear message, exit code 1, and no stack trace.</summary>
 public class PretrainErrorTests
 {
-    private static string TempDirectory()
+    internal static string TempDirectory()
     {
         var path = Path.Combine(Path.GetTempPath(), "course-cli-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static Course.Cli.Tests.PretrainErrorTests;
 
 namespace Course.Cli.Tests;
 
@@ -6,13 +7,6 @@ namespace Course.Cli.Tests;
 /// `pretrain --shards` (and `evaluate --shards`, and a resume).</summary>
 public class ShardTrainingTests
 {
-    private static string TempDirectory()
-    {
-        var path = Path.Combine(Path.GetTempPath(), "course-cli-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path);
-        return path;
-    }
-
     private static string Succeeds(params string[] arguments)
     {
         var (exitCode, output) = CourseProcess.Run(arguments);
@@ -25,7 +19,7 @@ public class ShardTrainingTests
     {
         var shards = Path.Combine(TempDirectory(), "shards");
         var run = TempDirectory();
-        var prepared = Succeeds("data", "prepare", "--corpus", PretrainErrorTests.SmallCorpus(), "--tokenizer", "bpe:300", "--out", shards);
+        var prepared = Succeeds("data", "prepare", "--corpus", SmallCorpus(), "--tokenizer", "bpe:300", "--out", shards);
         Assert.Contains($"Train on them with: ./course pretrain --shards {shards}", prepared);
 
         var trained = Succeeds("pretrain", "--preset", "tiny", "--shards", shards, "--steps", "4", "--eval-interval", "2", "--eval-batches", "1", "--out", run);
