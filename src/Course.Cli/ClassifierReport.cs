@@ -14,7 +14,7 @@ public static class ClassifierReport
         table.AddRow("[bold]macro avg[/]", $"{metrics.MacroPrecision:F3}", $"{metrics.MacroRecall:F3}", $"{metrics.MacroF1:F3}", $"{metrics.Total:N0}");
         table.AddRow("[bold]micro avg[/]", $"{metrics.MicroPrecision:F3}", $"{metrics.MicroRecall:F3}", $"{metrics.MicroF1:F3}", $"{metrics.Total:N0}");
         console.Write(table);
-        console.MarkupLine($"accuracy [bold]{metrics.Accuracy:P2}[/] ({metrics.Total:N0} examples)");
+        Lines.Write($"accuracy [bold]{metrics.Accuracy:P2}[/] ({metrics.Total:N0} examples)");
         // Plain Console: the table is fixed-width text that Spectre markup would not improve.
         Console.Write(metrics.ConfusionTable());
     }

@@ -10,6 +10,6 @@ public static class DownloadLine
     {
         var percent = p.Total is long total && total > 0 ? $" ({100.0 * p.Bytes / total:F0}%)" : "";
         var eta = p.Eta is TimeSpan t ? $", {t:mm\\:ss} left" : "";
-        AnsiConsole.Console.MarkupLine($"  downloading: {p.Bytes / 1e6:F1} MB{percent} at {p.BytesPerSecond / 1e6:F1} MB/s{eta}");
+        Lines.Write($"  downloading: {p.Bytes / 1e6:F1} MB{percent} at {p.BytesPerSecond / 1e6:F1} MB/s{eta}");
     }
 }

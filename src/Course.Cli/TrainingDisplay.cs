@@ -13,7 +13,7 @@ public static class TrainingDisplay
     {
         var console = AnsiConsole.Console;
         var total = trainer.Options.MaxSteps;
-        trainer.Evaluated += e => console.MarkupLine(
+        trainer.Evaluated += e => Lines.Write(
             $"step {e.Step,6}: train loss {e.TrainLoss:F4}, val loss {e.ValidationLoss:F4} ({e.ValidationLoss / Math.Log(2):F3} bits/token){(e.Best ? " [green]best[/]" : "")}");
         if (!console.Profile.Capabilities.Interactive)
         {

@@ -45,7 +45,7 @@ public static class BenchCommand
                     BatchSize = parse.GetValue(batchSize) ?? spec.BatchSize,
                     GradientAccumulationSteps = parse.GetValue(accumulation) ?? spec.GradientAccumulationSteps,
                 };
-                AnsiConsole.Console.MarkupLine($"bench [green]{name}[/] ({spec.Precision}, batch {spec.BatchSize}×{spec.GradientAccumulationSteps}) on {target.type}…");
+                Lines.Write($"bench [green]{name}[/] ({spec.Precision}, batch {spec.BatchSize}×{spec.GradientAccumulationSteps}) on {target.type}…");
                 results.Add(Benchmark.Run(spec, target, parse.GetValue(warmup), parse.GetValue(steps), peakTflops));
             }
             var table = new Table().AddColumns("workload", "precision", "ms/step", "fwd+bwd ms", "optimizer ms", "tokens/s", "MFU", "peak GPU memory");

@@ -27,10 +27,9 @@ public static class DataCommand
         var prepare = new Command("prepare", "Tokenise a corpus into uint16/uint32 token shards (train and validation).") { corpus, tokenizer, output, allowUnverified };
         prepare.SetAction(parse =>
         {
-            var console = AnsiConsole.Console;
             var download = new DownloadOptions { Progress = new Progress<DownloadProgress>(DownloadLine.Print), AllowUnverified = parse.GetValue(allowUnverified) };
             var text = Corpora.Load(parse.GetValue(corpus)!, cacheDirectory: null, download);
-            console.MarkupLine($"corpus [green]{Markup.Escape(text.Name)}[/]: {text.Bytes:N0} bytes, {text.Text.Length:N0} characters, sha256 {text.Sha256[..12]}…");
+            Lines.Write($"corpus [green]{Markup.Escape(text.Name)}[/]: {text.Bytes:N0} bytes, {text.Text.Length:N0} characters, sha256 {text.Sha256[..12]}…");
             var directory = parse.GetValue(output)!;
             PreparationDisplay.Run(directory, progress => ShardPreparer.Prepare(text, parse.GetValue(tokenizer)!, directory, progress));
             Console.WriteLine($"Train on them with: ./course pretrain --shards {directory}");

@@ -54,7 +54,6 @@ public static class FinetuneCommand
 
     private static int Finetune(string checkpoint, string taskName, FineTuneOptions options, bool randomBody, TorchSharp.torch.Device device, string runDirectory)
     {
-        var console = AnsiConsole.Console;
         var data = ClassificationTasks.Load(taskName);
         var (pretrained, tokenizer, manifest) = Checkpoint.LoadModel(checkpoint, device);
         TorchSharp.torch.manual_seed(options.Training.Seed);
@@ -65,15 +64,15 @@ public static class FinetuneCommand
         var source = randomBody ? null : Path.GetFullPath(checkpoint);
 
         var counts = string.Join(", ", data.Labels.Select((l, i) => $"{l} {ClassificationTask.ClassCounts(data.Train, data.Labels.Count)[i]:N0}"));
-        console.MarkupLine($"[bold]course finetune[/]: task [green]{data.Name}[/] (train {data.Train.Count:N0}, validation {data.Validation.Count:N0}, test {data.Test.Count:N0}; train classes: {counts})");
-        console.MarkupLine($"body: {(randomBody ? "random initialisation" : Markup.Escape(checkpoint))} ({manifest.Config.NLayer}×{manifest.Config.NEmbd}, block {manifest.Config.BlockSize}), " +
+        Lines.Write($"[bold]course finetune[/]: task [green]{data.Name}[/] (train {data.Train.Count:N0}, validation {data.Validation.Count:N0}, test {data.Test.Count:N0}; train classes: {counts})");
+        Lines.Write($"body: {(randomBody ? "random initialisation" : Markup.Escape(checkpoint))} ({manifest.Config.NLayer}×{manifest.Config.NEmbd}, block {manifest.Config.BlockSize}), " +
                            $"{(options.FreezeBody ? "frozen (head only)" : "fine-tuned")}, pooling {options.Pooling}, class weights {options.ClassWeights}");
         var record = RunRecord.Start("finetune", manifest.Config, options, data.Name);
         record.Save(runDirectory);
 
         var clock = Stopwatch.StartNew();
         using var trainer = new ClassifierTrainer(model, encoder, data, options, device, runDirectory);
-        trainer.Evaluated += e => console.MarkupLine($"step {e.Step,5}: train loss {e.TrainLoss:F4}, val loss {e.ValidationLoss:F4}, val accuracy {e.ValidationAccuracy:P1}, val macro F1 {e.ValidationMacroF1:F3}");
+        trainer.Evaluated += e => Lines.Write($"step {e.Step,5}: train loss {e.TrainLoss:F4}, val loss {e.ValidationLoss:F4}, val accuracy {e.ValidationAccuracy:P1}, val macro F1 {e.ValidationMacroF1:F3}");
         trainer.Run();
         var seconds = clock.Elapsed.TotalSeconds;
 
@@ -88,7 +87,7 @@ public static class FinetuneCommand
             ["test_accuracy"] = test.Accuracy, ["test_macro_f1"] = test.MacroF1, ["test_micro_f1"] = test.MicroF1,
             ["best_val_accuracy"] = trainer.BestValidationAccuracy ?? 0, ["training_seconds"] = seconds, ["steps"] = trainer.Step,
         }).Save(runDirectory);
-        console.MarkupLine($"Trained in {seconds:F1} s. Run folder {Markup.Escape(runDirectory)} (classifier.safetensors, metrics.jsonl, summary.json, confusion.html).");
+        Lines.Write($"Trained in {seconds:F1} s. Run folder {Markup.Escape(runDirectory)} (classifier.safetensors, metrics.jsonl, summary.json, confusion.html).");
         return 0;
     }
 }

@@ -29,7 +29,7 @@ public static class NotebooksCommand
             };
             var results = await NotebookRunner.RunAsync(parse.GetValue(paths)!, options, cancellation);
             foreach (var failure in results.Where(r => !r.Succeeded && r.Failure is not null))
-                AnsiConsole.Console.MarkupLine($"[red]failed:[/] {Markup.Escape(failure.Failure!.Describe(failure.Path))}");
+                Lines.Write($"[red]failed:[/] {Markup.Escape(failure.Failure!.Describe(failure.Path))}");
             return results.All(r => r.Succeeded) ? 0 : 1;
         });
 

@@ -76,7 +76,6 @@ public static class PretrainCommand
 
     private static int Pretrain(string presetName, GptConfig config, TrainingOptions options, TrainingData data, torch.Device device, string runDirectory, bool resume)
     {
-        var console = AnsiConsole.Console;
         var latest = Path.Combine(runDirectory, Trainer.LatestCheckpoint);
         var (corpus, tokenizer) = (data.Corpus, data.Tokenizer);
         if (Recipes.VocabularyFromTokenizer(presetName)) config = config with { VocabSize = tokenizer.VocabSize };
@@ -84,21 +83,23 @@ public static class PretrainCommand
             throw new ArgumentException($"The tokenizer has {tokenizer.VocabSize} tokens, more than preset '{presetName}' has room for ({config.VocabSize}). " +
                 (data.Shards is null ? "Use --tokenizer r50k_base." : "Prepare shards with --tokenizer r50k_base, or use a preset that takes its vocabulary from the tokenizer."));
 
-        console.MarkupLine($"[bold]course pretrain[/]: preset [green]{presetName}[/] on {device.type}, corpus [green]{Markup.Escape(corpus.Name)}[/] " +
+        Lines.Write($"[bold]course pretrain[/]: preset [green]{presetName}[/] on {device.type}, corpus [green]{Markup.Escape(corpus.Name)}[/] " +
                            $"({corpus.Bytes:N0} bytes, sha256 {corpus.Sha256[..12]}…), tokenizer {Markup.Escape(tokenizer.Kind)} ({tokenizer.VocabSize} tokens)");
         if (data.Shards is { } opened)
-            console.MarkupLine($"Token shards {Markup.Escape(opened.Directory)}: {opened.TrainTokens:N0} training and {opened.ValidationTokens:N0} validation tokens, read memory-mapped");
+            Lines.Write($"Token shards {Markup.Escape(opened.Directory)}: {opened.TrainTokens:N0} training and {opened.ValidationTokens:N0} validation tokens, read memory-mapped");
         using var trainer = data.Shards is { } split
             ? new Trainer(config, split, options, device, runDirectory)
             : new Trainer(config, data.Text!, tokenizer, options, device, runDirectory);
         var record = RunRecord.Start("pretrain", config, options, corpus.Name);
+        // A resumed run keeps the time it was first started.
+        if (resume && File.Exists(Path.Combine(runDirectory, RunRecord.FileName))) record = record with { Created = RunRecord.Load(runDirectory).Created };
         record.Save(runDirectory);
         if (resume)
         {
             trainer.Resume(latest);
-            console.MarkupLine($"Resumed from {Markup.Escape(latest)} at step {trainer.Step}.");
+            Lines.Write($"Resumed from {Markup.Escape(latest)} at step {trainer.Step}.");
         }
-        console.MarkupLine($"{trainer.Model.ParameterCount():N0} parameters; {options.MaxSteps} steps of {options.BatchSize * options.GradientAccumulationSteps} × {config.BlockSize} tokens; run folder {Markup.Escape(runDirectory)}");
+        Lines.Write($"{trainer.Model.ParameterCount():N0} parameters; {options.MaxSteps} steps of {options.BatchSize * options.GradientAccumulationSteps} × {config.BlockSize} tokens; run folder {Markup.Escape(runDirectory)}");
 
         using var interrupt = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -120,7 +121,7 @@ public static class PretrainCommand
         if (interrupt.IsCancellationRequested)
         {
             record.Finish(RunRecord.Interrupted, RunRecord.LossMetrics(runDirectory)).Save(runDirectory);
-            console.MarkupLine($"[yellow]Interrupted at step {trainer.Step}.[/] Checkpoint saved to {Markup.Escape(latest)}; continue with --out {Markup.Escape(runDirectory)} --resume.");
+            Lines.Write($"[yellow]Interrupted at step {trainer.Step}.[/] Checkpoint saved to {Markup.Escape(latest)}; continue with --out {Markup.Escape(runDirectory)} --resume.");
             return UserErrors.ExitInterrupted;
         }
         RunReport.Print(trainer, corpus, tokenizer, runDirectory);

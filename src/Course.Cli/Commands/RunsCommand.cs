@@ -21,7 +21,7 @@ public static class RunsCommand
             PrintTable(comparison);
             var path = parse.GetValue(chart)!;
             Charts.CompareValidationLoss(comparison.Runs.Select(r => (Path.GetFileName(r.Directory.TrimEnd('/')), RunComparison.ValidationCurve(r.Directory)))).SaveHtml(path);
-            AnsiConsole.Console.MarkupLine($"Validation-loss chart: {Markup.Escape(Path.GetFullPath(path))}");
+            Lines.Write($"Validation-loss chart: {Markup.Escape(Path.GetFullPath(path))}");
             return 0;
         });
 
@@ -32,8 +32,8 @@ public static class RunsCommand
         {
             var name = parse.GetValue(metric)!;
             var (directory, record, value) = new RunComparison(parse.GetValue(bestRuns)!).Best(name);
-            AnsiConsole.Console.MarkupLine($"best by {Markup.Escape(name)} ({(RunComparison.LowerIsBetter(name) ? "lowest" : "highest")}): [green]{Markup.Escape(directory)}[/] = {value.ToString("G6", CultureInfo.InvariantCulture)}");
-            AnsiConsole.Console.MarkupLine($"config {Markup.Escape(record.Config?.ToJsonString() ?? "-")}");
+            Lines.Write($"best by {Markup.Escape(name)} ({(RunComparison.LowerIsBetter(name) ? "lowest" : "highest")}): [green]{Markup.Escape(directory)}[/] = {value.ToString("G6", CultureInfo.InvariantCulture)}");
+            Lines.Write($"config {Markup.Escape(record.Config?.ToJsonString() ?? "-")}");
             return 0;
         });
         return new Command("runs", "Compare and rank training runs by their run.json.") { compare, best };

@@ -32,15 +32,15 @@ public static class SweepCommand
             if ((gridText is null) == (draws is null))
                 throw new ArgumentException("Give either --grid \"NAME=V1,V2;...\" or --random N --space \"NAME=V1,V2;...\".");
             if (draws is not null && spaceText is null) throw new ArgumentException("--random needs --space \"NAME=V1,V2;...\" to draw from.");
-            var text = gridText ?? spaceText!;
-            var planned = draws ?? SearchSpace.Parse(text).Grid().Count;
+            var searchText = gridText ?? spaceText!;
+            var planned = draws ?? SearchSpace.Parse(searchText).Grid().Count;
             var corpusName = parse.GetValue(corpus)!;
-            var spec = new SweepSpec(text, draws, parse.GetValue(budget) ?? planned, parse.GetValue(steps), parse.GetValue(preset)!, corpusName, parse.GetValue(seed)).Validate();
+            var spec = new SweepSpec(searchText, draws, parse.GetValue(budget) ?? planned, parse.GetValue(steps), parse.GetValue(preset)!, corpusName, parse.GetValue(seed)).Validate();
             var sweep = new Sweep(parse.GetValue(output) ?? Path.Combine("runs", $"sweep-{DateTime.Now:yyyyMMdd-HHmmss}"), spec);
-            var text_ = Corpora.Load(corpusName);
-            AnsiConsole.Console.MarkupLine($"[bold]course sweep[/]: {spec.Plan().Count} trials of {spec.Steps} steps ({Markup.Escape(text)}) in {Markup.Escape(sweep.Directory)}");
-            var ran = sweep.Run(text_, DeviceChoice.Resolve(parse.GetValue(device)!), line => AnsiConsole.Console.MarkupLine(Markup.Escape(line)));
-            AnsiConsole.Console.MarkupLine($"Ran {ran.Count} trial(s). Compare them with: course runs compare {Markup.Escape(sweep.Directory)}");
+            var corpusText = Corpora.Load(corpusName);
+            Lines.Write($"[bold]course sweep[/]: {spec.Plan().Count} trials of {spec.Steps} steps ({Markup.Escape(searchText)}) in {Markup.Escape(sweep.Directory)}");
+            var ran = sweep.Run(corpusText, DeviceChoice.Resolve(parse.GetValue(device)!), line => Lines.Write(Markup.Escape(line)));
+            Lines.Write($"Ran {ran.Count} trial(s). Compare them with: course runs compare {Markup.Escape(sweep.Directory)}");
             RunsCommand.PrintTable(new RunComparison([sweep.Directory]));
             return 0;
         });
