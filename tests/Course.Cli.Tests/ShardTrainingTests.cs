@@ -33,8 +33,10 @@ public class ShardTrainingTests
         var evaluated = Succeeds("evaluate", "--checkpoint", Path.Combine(run, "checkpoints", "latest"), "--shards", shards, "--batches", "2");
         Assert.Contains("bits per character", evaluated);
 
+        var created = Created(run);
         var resumed = Succeeds("pretrain", "--preset", "tiny", "--shards", shards, "--steps", "6", "--eval-interval", "2", "--eval-batches", "1", "--out", run, "--resume");
         Assert.Contains("at step 4", resumed);
+        Assert.Equal(created, Created(run)); // run.json keeps the time the run was first started
     }
 
     [Fact]
@@ -48,5 +50,11 @@ public class ShardTrainingTests
         Assert.True(exitCode == 1, output);
         Assert.Contains("No token shards at /nonexistent/shards", output);
         Assert.DoesNotContain("   at ", output);
+    }
+
+    private static string Created(string run)
+    {
+        using var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "run.json")));
+        return record.RootElement.GetProperty("created").GetString()!;
     }
 }

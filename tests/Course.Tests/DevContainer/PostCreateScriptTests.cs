@@ -7,6 +7,7 @@ namespace Course.Tests.DevContainer;
 /// which would overwrite the assemblies this test run has loaded. The full path (setup, then the smoke check) runs in
 /// a throwaway checkout whose setup.sh and ./course are stand-ins that record how they were called.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // the script runs in Linux containers; the tests run it with bash
 public class PostCreateScriptTests
 {
     private const string Script = ".devcontainer/post-create.sh";
