@@ -55,6 +55,12 @@ public static class NotebookExporter
 
         var text = new StringBuilder();
         foreach (var directive in directives.Distinct()) text.AppendLine(directive);
+        // Exported inside a repository with central package management (this course's own), a #:package with a
+        // version fails to restore (NU1008); the app pins its own versions instead.
+        if (directives.Any(d => d.StartsWith("#:package ", StringComparison.Ordinal))) text.AppendLine("#:property ManagePackageVersionsCentrally=false");
+        // File-based apps default to PublishAot, which turns off reflection-based JSON; the course library and
+        // TorchSharp use it (catalog, checkpoints), and a chapter is run, not published.
+        text.AppendLine("#:property PublishAot=false");
         text.AppendLine($"// {name}, exported by Course.Notebooks as a file-based app. Run it with: dotnet run {Path.GetFileNameWithoutExtension(name)}.cs");
         text.AppendLine("// Notebook cells share one scope here: a variable declared again in a later cell needs a new name.");
         foreach (var import in ScriptEnvironment.DefaultImports.Where(i => ImportAvailable(i, available)))

@@ -62,7 +62,14 @@ public sealed class ExportTests : IDisposable
             .Code("int Steps = 3;", "parameters")
             .Code("var squares = Enumerable.Range(1, Steps).Select(i => i * i).ToList();\ndisplay(string.Join(\",\", squares));")
             .Code("class Box { public int Value = 7; }\nnew Box().Value")
+            // Reflection-based JSON, as the course library uses for its catalog and checkpoints.
+            .Code("System.Text.Json.JsonSerializer.Serialize(new { Steps })")
             .Save(path);
+        // As in the course repository, where chapters are exported beside the notebooks: package versions are
+        // managed centrally, which a file-based app's own #:package versions must not trip over.
+        File.WriteAllText(_folder["Directory.Packages.props"],
+            "<Project><PropertyGroup><ManagePackageVersionsCentrally>true</ManagePackageVersionsCentrally></PropertyGroup>" +
+            "<ItemGroup><PackageVersion Include=\"Microsoft.ML.Tokenizers\" Version=\"2.0.1\" /></ItemGroup></Project>");
         var program = NotebookExporter.Export(path);
 
         var start = new ProcessStartInfo("dotnet", ["run", program]) { WorkingDirectory = _folder.Path, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -75,6 +82,6 @@ public sealed class ExportTests : IDisposable
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
 
         Assert.True(process.ExitCode == 0, $"dotnet run {program} failed:\n{await stdout}\n{await stderr}\n{File.ReadAllText(program)}");
-        Assert.Equal("1,4,9\n7\n", (await stdout).Replace("\r", ""));
+        Assert.Equal("1,4,9\n7\n{\"Steps\":3}\n", (await stdout).Replace("\r", ""));
     }
 }
