@@ -43,6 +43,14 @@ internal sealed class CourseProcess : IDisposable
         return (process.WaitForExit(TimeSpan.FromMinutes(2)), process.Output);
     }
 
+    /// <summary>Runs the CLI to the end, asserts that it succeeded, and returns what it printed.</summary>
+    public static string Succeeds(params string[] arguments)
+    {
+        var (exitCode, output) = Run(arguments);
+        Assert.True(exitCode == 0, $"`course {string.Join(' ', arguments)}` exited with {exitCode}:\n{output}");
+        return output;
+    }
+
     public int WaitForExit(TimeSpan timeout)
     {
         if (!_process.WaitForExit(timeout))

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static Course.Cli.Tests.CourseProcess;
 using static Course.Cli.Tests.PretrainErrorTests;
 
 namespace Course.Cli.Tests;
@@ -7,13 +8,6 @@ namespace Course.Cli.Tests;
 /// `pretrain --shards` (and `evaluate --shards`, and a resume).</summary>
 public class ShardTrainingTests
 {
-    private static string Succeeds(params string[] arguments)
-    {
-        var (exitCode, output) = CourseProcess.Run(arguments);
-        Assert.True(exitCode == 0, $"`course {string.Join(' ', arguments)}` exited with {exitCode}:\n{output}");
-        return output;
-    }
-
     [Fact]
     public void A_corpus_becomes_bpe_shards_that_pretrain_evaluate_and_resume_read()
     {
