@@ -29,7 +29,7 @@ public static class DataCommand
         {
             var download = new DownloadOptions { Progress = new Progress<DownloadProgress>(DownloadLine.Print), AllowUnverified = parse.GetValue(allowUnverified) };
             var text = Corpora.Load(parse.GetValue(corpus)!, cacheDirectory: null, download);
-            Lines.Write($"corpus [green]{Markup.Escape(text.Name)}[/]: {text.Bytes:N0} bytes, {text.Text.Length:N0} characters, sha256 {text.Sha256[..12]}…");
+            Lines.Write($"corpus [green]{Markup.Escape(text.Name)}[/]: {text.Bytes:N0} bytes, {text.Text.Length:N0} characters, sha256 {text.Sha256}");
             var directory = parse.GetValue(output)!;
             PreparationDisplay.Run(directory, progress => ShardPreparer.Prepare(text, parse.GetValue(tokenizer)!, directory, progress));
             Console.WriteLine($"Train on them with: ./course pretrain --shards {directory}");
