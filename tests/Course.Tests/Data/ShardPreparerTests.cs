@@ -37,6 +37,7 @@ public class ShardPreparerTests
     [InlineData("bpe:400")]
     [InlineData("cl100k_base")]
     [InlineData("o200k_base")]
+    [InlineData("r50k_base")]
     public void Encoding_in_pieces_gives_the_ids_of_the_whole_text(string spec)
     {
         // Runs of blank lines, indented lines, trailing spaces, CRLF, punctuation before a newline, CJK and emoji:
