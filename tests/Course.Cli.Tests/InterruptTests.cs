@@ -32,4 +32,27 @@ public class InterruptTests
         Assert.Contains($"Resumed from", output);
         Assert.Contains($"step {savedStep + 3,6}/{savedStep + 3}", output);
     }
+
+    [Fact]
+    public void Ctrl_C_during_fine_tuning_keeps_the_classifier_trained_so_far()
+    {
+        var pretrained = PretrainErrorTests.TempDirectory();
+        var classifier = PretrainErrorTests.TempDirectory();
+        CourseProcess.Succeeds("pretrain", "--preset", "tiny", "--steps", "2", "--eval-interval", "2", "--eval-batches", "1", "--out", pretrained);
+        using (var tuning = new CourseProcess("finetune", "--checkpoint", Path.Combine(pretrained, "checkpoints", "latest"), "--steps", "1000000",
+                   "--batch-size", "8", "--out", classifier))
+        {
+            tuning.WaitFor("step     0: train loss", TimeSpan.FromMinutes(1));
+            Thread.Sleep(500);
+            using (var kill = Process.Start("kill", ["-INT", tuning.Id.ToString()])) kill.WaitForExit();
+            var exitCode = tuning.WaitForExit(TimeSpan.FromMinutes(1));
+            Assert.True(exitCode == 130, $"exit code {exitCode}; output:\n{tuning.Output}");
+            Assert.Contains("Interrupted at step", tuning.Output);
+        }
+        using (var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(classifier, "run.json"))))
+            Assert.Equal("interrupted", record.RootElement.GetProperty("status").GetString());
+
+        var evaluated = CourseProcess.Succeeds("evaluate-classifier", "--checkpoint", classifier, "--split", "validation");
+        Assert.Contains("examples)", evaluated);
+    }
 }

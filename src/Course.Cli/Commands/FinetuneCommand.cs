@@ -73,10 +73,17 @@ public static class FinetuneCommand
         var clock = Stopwatch.StartNew();
         using var trainer = new ClassifierTrainer(model, encoder, data, options, device, runDirectory);
         trainer.Evaluated += e => Lines.Write($"step {e.Step,5}: train loss {e.TrainLoss:F4}, val loss {e.ValidationLoss:F4}, val accuracy {e.ValidationAccuracy:P1}, val macro F1 {e.ValidationMacroF1:F3}");
-        trainer.Run();
+        var interrupted = Interruptible.Run(trainer.Run);
         var seconds = clock.Elapsed.TotalSeconds;
 
         ClassifierCheckpoint.Save(runDirectory, model, new ClassifierCheckpoint.Manifest(data.Name, data.Labels, manifest.Config, options.Pooling, source, trainer.Step), tokenizer);
+        if (interrupted)
+        {
+            record.Finish(RunRecord.Interrupted, new Dictionary<string, double> { ["steps"] = trainer.Step, ["training_seconds"] = seconds }).Save(runDirectory);
+            Lines.Write($"[yellow]Interrupted at step {trainer.Step}.[/] The classifier trained so far is saved in {Markup.Escape(runDirectory)}: score it with " +
+                $"`course evaluate-classifier --checkpoint {Markup.Escape(runDirectory)}`. Fine-tuning does not resume; run it again for more steps.");
+            return UserErrors.ExitInterrupted;
+        }
         var test = trainer.Score(data.Test);
         ClassifierReport.Print(test, $"test split ({data.Test.Count:N0} examples)");
         Charts.ConfusionMatrix(test.Counts, data.Labels, $"{data.Name}: test confusion matrix").SaveHtml(Path.Combine(runDirectory, "confusion.html"));

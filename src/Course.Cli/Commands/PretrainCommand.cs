@@ -101,24 +101,7 @@ public static class PretrainCommand
         }
         Lines.Write($"{trainer.Model.ParameterCount():N0} parameters; {options.MaxSteps} steps of {options.BatchSize * options.GradientAccumulationSteps} × {config.BlockSize} tokens; run folder {Markup.Escape(runDirectory)}");
 
-        using var interrupt = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            // The first Ctrl+C asks the trainer to stop after this step and save; a second one ends the process.
-            if (interrupt.IsCancellationRequested) return;
-            e.Cancel = true;
-            interrupt.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            TrainingDisplay.Run(trainer, interrupt.Token);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-        if (interrupt.IsCancellationRequested)
+        if (Interruptible.Run(token => TrainingDisplay.Run(trainer, token)))
         {
             record.Finish(RunRecord.Interrupted, RunRecord.LossMetrics(runDirectory)).Save(runDirectory);
             Lines.Write($"[yellow]Interrupted at step {trainer.Step}.[/] Checkpoint saved to {Markup.Escape(latest)}; continue with --out {Markup.Escape(runDirectory)} --resume.");
