@@ -18,7 +18,7 @@ public class FileDownloaderTests
         var target = dir.File("file.txt");
         var reports = new List<DownloadProgress>();
 
-        var sha = await FileDownloader.DownloadAsync(server.Url, target, BodySha, Fast with { Progress = new SyncProgress(reports.Add) });
+        var sha = await FileDownloader.DownloadAsync(server.Url, target, BodySha, Fast with { Progress = new SyncProgress<DownloadProgress>(reports.Add) });
 
         Assert.Equal(BodySha, sha);
         Assert.Equal(Body, File.ReadAllBytes(target));
@@ -156,11 +156,5 @@ public class FileDownloaderTests
         Assert.Contains($"The cached file {placed} has SHA-256", e.Message);
         Assert.Contains(CorpusCatalog.Find("tinyshakespeare")!.Sha256!, e.Message);
         Assert.True(File.Exists(placed));
-    }
-
-    /// <summary>Reports on the calling thread, so the list is complete when the download returns (Progress&lt;T&gt; posts later).</summary>
-    private sealed class SyncProgress(Action<DownloadProgress> report) : IProgress<DownloadProgress>
-    {
-        public void Report(DownloadProgress value) => report(value);
     }
 }

@@ -12,7 +12,7 @@ public class ShardPreparerTests
         var text = string.Concat(Enumerable.Range(0, 50).Select(i => $"Line {i} of the corpus.\n"));
         var reports = new List<PreparationProgress>();
 
-        var manifest = ShardPreparer.Prepare(TrainingFixtures.Corpus(text), "bpe:300", dir.Path, new SyncProgress(reports.Add));
+        var manifest = ShardPreparer.Prepare(TrainingFixtures.Corpus(text), "bpe:300", dir.Path, new SyncProgress<PreparationProgress>(reports.Add));
 
         using var shards = ShardSplit.Open(dir.Path);
         string Decode(string file)
@@ -59,10 +59,5 @@ public class ShardPreparerTests
         Assert.Equal(text.Length, pieces[^1].To);
         Assert.All(pieces.Zip(pieces.Skip(1)), pair => Assert.Equal(pair.First.To, pair.Second.From));
         Assert.Equal(tokenizer.Encode(text), pieces.SelectMany(p => tokenizer.Encode(text[p.From..p.To])));
-    }
-
-    private sealed class SyncProgress(Action<PreparationProgress> report) : IProgress<PreparationProgress>
-    {
-        public void Report(PreparationProgress value) => report(value);
     }
 }
