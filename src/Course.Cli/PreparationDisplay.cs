@@ -17,6 +17,18 @@ public static class PreparationDisplay
         var total = Stopwatch.StartNew();
         var encoding = new Stopwatch();
         string Rate(PreparationProgress p) => $"{p.Characters / Math.Max(1e-9, encoding.Elapsed.TotalSeconds) / 1e6:F2}M chars/s";
+        // A report without a total names a stage (building the tokenizer); one with a total counts encoded characters,
+        // and the first of those starts the encoding clock.
+        IProgress<PreparationProgress> Reporter(Action<string> stage, Action<PreparationProgress> encoded) => new SynchronousProgress(p =>
+        {
+            if (p.TotalCharacters == 0)
+            {
+                stage(p.Stage);
+                return;
+            }
+            encoding.Start();
+            encoded(p);
+        });
         ShardManifest manifest;
         if (console.Profile.Capabilities.Interactive)
         {
@@ -27,14 +39,8 @@ public static class PreparationDisplay
                 .Start(context =>
                 {
                     var task = context.AddTask("preparing").IsIndeterminate();
-                    manifest = prepare(new SynchronousProgress(p =>
+                    manifest = prepare(Reporter(stage => task.Description = Markup.Escape(stage), p =>
                     {
-                        if (p.TotalCharacters == 0)
-                        {
-                            task.Description = Markup.Escape(p.Stage);
-                            return;
-                        }
-                        encoding.Start();
                         task.IsIndeterminate = false;
                         task.MaxValue = p.TotalCharacters;
                         task.Value = p.Characters;
@@ -45,14 +51,8 @@ public static class PreparationDisplay
         else
         {
             var lastTenth = 0L;
-            manifest = prepare(new SynchronousProgress(p =>
+            manifest = prepare(Reporter(Console.WriteLine, p =>
             {
-                if (p.TotalCharacters == 0)
-                {
-                    Console.WriteLine(p.Stage);
-                    return;
-                }
-                encoding.Start();
                 var tenth = 10 * p.Characters / p.TotalCharacters;
                 if (tenth == lastTenth) return;
                 lastTenth = tenth;
