@@ -1,7 +1,8 @@
 using System.Collections;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Plotly.NET;
+using Course.Visualization;
+using Microsoft.DotNet.Interactive.Formatting;
 using TorchSharp;
 
 namespace Course.Notebooks;
@@ -23,7 +24,7 @@ internal static class DisplayFormatter
     {
         null => Plain("null"),
         torch.Tensor tensor => Plain(Describe(tensor)),
-        GenericChart chart => Chart(chart),
+        Figure figure => Chart(figure),
         HtmlContent html => new JsonObject { ["text/plain"] = html.Markup, ["text/html"] = html.Markup },
         string text => Plain(text),
         IFormattable formattable => Plain(formattable.ToString(null, CultureInfo.InvariantCulture)),
@@ -48,31 +49,9 @@ internal static class DisplayFormatter
         return $"[{string.Join(", ", items.Take(MaxSequenceItemsShown))}{more}]";
     }
 
-    /// <summary>The figure JSON for Jupyter's plotly renderer and a self-contained HTML snippet for front ends
-    /// that render HTML (Polyglot Notebooks, nbviewer); the snippet loads plotly.js from its CDN if absent.</summary>
-    private static JsonObject Chart(GenericChart chart)
-    {
-        var figureJson = GenericChart.toFigureJson(chart);
-        var id = $"plotly-{Guid.NewGuid():N}";
-        var html = $$"""
-            <div id="{{id}}"></div>
-            <script type="text/javascript">
-            (function () {
-              var figure = {{figureJson}};
-              function draw() { Plotly.newPlot('{{id}}', figure.data, figure.layout, { responsive: true }); }
-              if (window.Plotly) { draw(); return; }
-              var script = document.createElement('script');
-              script.src = 'https://cdn.plot.ly/plotly-{{Globals.PLOTLYJS_VERSION}}.min.js';
-              script.onload = draw;
-              document.head.appendChild(script);
-            })();
-            </script>
-            """;
-        return new JsonObject
-        {
-            ["text/plain"] = "Plotly chart (rendered by Jupyter, Polyglot Notebooks or a browser)",
-            ["text/html"] = html,
-            [PlotlyMime] = JsonNode.Parse(figureJson),
-        };
-    }
+    /// <summary>The figure's own bundle (Plotly JSON, SVG, text) from the formatting package; the Plotly entry
+    /// goes in as JSON, as nbformat keeps JSON MIME types.</summary>
+    private static JsonObject Chart(Figure figure) =>
+        new(FormattedValue.CreateManyFromObject(figure).Select(v =>
+            KeyValuePair.Create(v.MimeType, v.MimeType == PlotlyMime ? JsonNode.Parse(v.Value) : (JsonNode?)v.Value)));
 }
