@@ -9,13 +9,17 @@ internal static class PlotlyJson
 {
     public static JsonObject Of(Figure figure)
     {
-        var heatmap = figure.Traces.Any(t => t is HeatmapTrace);
-        var categoricalX = heatmap || figure.Traces.OfType<XYTrace>().Any(t => t.IsCategorical);
+        var heatmap = figure.Traces.OfType<HeatmapTrace>().FirstOrDefault();
         var layout = new JsonObject();
         if (figure.Title.Length > 0) layout["title"] = new JsonObject { ["text"] = figure.Title };
-        layout["xaxis"] = Axis(figure.XAxis, categoricalX);
-        layout["yaxis"] = Axis(figure.YAxis, heatmap);
-        if (heatmap) layout["yaxis"]!["autorange"] = "reversed";
+        layout["xaxis"] = Axis(figure.XAxis, categorical: figure.Traces.OfType<XYTrace>().Any(t => t.IsCategorical));
+        layout["yaxis"] = Axis(figure.YAxis, categorical: false);
+        if (heatmap is not null)
+        {
+            Label(layout["xaxis"]!.AsObject(), heatmap.X);
+            Label(layout["yaxis"]!.AsObject(), heatmap.Y);
+            layout["yaxis"]!["autorange"] = "reversed";
+        }
         if (figure.Traces.Count(t => t is BarTrace) > 1) layout["barmode"] = "group";
         layout["showlegend"] = figure.LegendTraces.Count > 0;
         return new JsonObject
@@ -29,7 +33,7 @@ internal static class PlotlyJson
     {
         var json = new JsonObject();
         if (axis.Title.Length > 0) json["title"] = new JsonObject { ["text"] = axis.Title };
-        // Said outright: left to guess, Plotly reads labels such as "1", "2" as numbers and "2024-01" as dates.
+        // Said outright: left to guess, plotly.js reads labels such as "1", "2" as numbers and "2024-01" as dates.
         if (categorical) json["type"] = "category";
         else if (axis.Log) json["type"] = "log";
         return json;
@@ -76,14 +80,29 @@ internal static class PlotlyJson
         return json;
     }
 
+    /// <summary>Labels beyond this many would overlap; a longer axis labels every n-th row or column.</summary>
+    private const int MaxTickLabels = 40;
+
+    /// <summary>A heatmap's rows and columns are placed by index and labelled with tick text, not placed by label
+    /// on a category axis: plotly.js merges equal labels into one category (a sentence's two "the" tokens would
+    /// share a row) and loses labels named like JavaScript's object properties ("constructor").</summary>
+    private static void Label(JsonObject axis, IReadOnlyList<string> labels)
+    {
+        var every = Math.Max(1, (labels.Count + MaxTickLabels - 1) / MaxTickLabels);
+        var shown = Enumerable.Range(0, labels.Count).Where(i => i % every == 0).ToList();
+        axis["tickmode"] = "array";
+        axis["tickvals"] = new JsonArray([.. shown.Select(i => JsonValue.Create(i))]);
+        axis["ticktext"] = new JsonArray([.. shown.Select(i => JsonValue.Create(labels[i]))]);
+        axis["showgrid"] = false;
+        axis["zeroline"] = false;
+    }
+
     private static JsonObject Heatmap(HeatmapTrace h)
     {
         var json = new JsonObject
         {
             ["type"] = "heatmap",
             ["z"] = new JsonArray([.. Enumerable.Range(0, h.Rows).Select(i => Numbers(Enumerable.Range(0, h.Columns).Select(j => h.Z[i, j]).ToList()))]),
-            ["x"] = Strings(h.X),
-            ["y"] = Strings(h.Y),
             ["colorscale"] = ColorScale.Name,
         };
         if (h.Text is { } text)
