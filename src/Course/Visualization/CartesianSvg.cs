@@ -21,7 +21,7 @@ internal static class CartesianSvg
         var top = SvgFigure.Top(figure);
         var ySpan = Span.Of(traces.SelectMany(t => t.FinitePoints().Select(p => Scale.Unit(p.Y, yLog))),
             padding: bars.Any(b => b.Text is not null) ? 0.12 : 0.05, fromZero: bars.Count > 0 && !yLog);
-        var (yTicks, yLabels) = AxisTicks(ySpan, yLog, (int)((height - top - 60) / 45));
+        var (yTicks, yLabels) = AxisTicks(ySpan, yLog, (int)((height - top - 60) / 60));
         var left = 10 + SvgFigure.YTitleRoom(figure) + yLabels.Select(l => Svg.TextWidth(l)).DefaultIfEmpty(0).Max() + 8;
 
         var legend = figure.LegendTraces;
@@ -31,11 +31,12 @@ internal static class CartesianSvg
         // x: category bands, or a numeric span that holds the points and the bars' full width.
         var barGap = categorical ? 1 : BarGap(bars, xLog);
         var xUnits = traces.OfType<ScatterTrace>().SelectMany(t => t.FinitePoints().Select(p => Scale.Unit(t.X![p.Index], xLog)))
-            .Concat(bars.Where(b => !b.IsCategorical).SelectMany(b => b.FinitePoints().SelectMany(p => new[] { -0.5, 0.5 }.Select(side => Scale.Unit(b.X![p.Index], xLog) + side * GroupWidth * barGap))));
+            // A bar's whole gap, not only its width, so the outer bars keep the space the inner ones have.
+            .Concat(bars.Where(b => !b.IsCategorical).SelectMany(b => b.FinitePoints().SelectMany(p => new[] { -0.5, 0.5 }.Select(side => Scale.Unit(b.X![p.Index], xLog) + side * barGap))));
         var xSpan = categorical ? new Span(0, categories.Count) : Span.Of(xUnits, traces.OfType<ScatterTrace>().Any(t => t.ShowsMarkers) ? 0.03 : 0);
         var (xTicks, xLabels) = categorical
             ? (categories.Select((_, i) => i + 0.5).ToList(), categories.Select(c => Svg.Shorten(c, SvgFigure.MaxLabel)).ToList())
-            : AxisTicks(xSpan, xLog, (int)((right - left) / 100));
+            : AxisTicks(xSpan, xLog, (int)((right - left) / 110));
         if (!categorical && xLabels.Count > 0)
             right = Math.Min(right, width - Svg.TextWidth(xLabels[^1]) / 2 - 4);
 

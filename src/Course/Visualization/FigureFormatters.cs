@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Microsoft.DotNet.Interactive.Formatting;
 
 namespace Course.Visualization;
@@ -12,10 +14,14 @@ internal sealed class FigureFormatters : ITypeFormatterSource
 {
     public IEnumerable<ITypeFormatter> CreateTypeFormatters() =>
     [
-        new FigureFormatter(Figure.PlotlyMimeType, figure => figure.ToPlotlyJson().ToJsonString()),
+        new FigureFormatter(Figure.PlotlyMimeType, figure => figure.ToPlotlyJson().ToJsonString(Unescaped)),
         new FigureFormatter(Figure.SvgMimeType, figure => figure.ToSvg()),
         new FigureFormatter(PlainTextFormatter.MimeType, figure => figure.ToString()),
     ];
+
+    /// <summary>Labels such as "softmax(q·k / √d_k)" written as they are, not as \u escapes: shorter, and readable
+    /// in the notebook file. (The JSON goes into no HTML here, so nothing needs escaping for it.)</summary>
+    private static readonly JsonSerializerOptions Unescaped = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private sealed class FigureFormatter(string mimeType, Func<Figure, string> format) : TypeFormatter<Figure>
     {

@@ -13,6 +13,7 @@ internal static class HeatmapSvg
     {
         var (rows, columns) = (heatmap.Rows, heatmap.Columns);
         var rowLabels = heatmap.Y.Select(l => Svg.Shorten(l, SvgFigure.MaxLabel)).ToList();
+        var rowLabelWidth = rowLabels.Select(l => Svg.TextWidth(l)).DefaultIfEmpty(0).Max();
         var columnLabels = heatmap.X.Select(l => Svg.Shorten(l, SvgFigure.MaxLabel)).ToList();
         var zSpan = Span.Of(heatmap.FiniteValues(), padding: 0);
         var (barTicks, step) = Ticks.Linear(zSpan.Low, zSpan.High, 5);
@@ -21,7 +22,7 @@ internal static class HeatmapSvg
         // Square cells, as large as the room allows; column labels too wide for a cell are turned 45°, which
         // needs more room below and so smaller cells.
         var top = SvgFigure.Top(figure);
-        var leftRoom = 10 + SvgFigure.YTitleRoom(figure) + rowLabels.Select(l => Svg.TextWidth(l)).DefaultIfEmpty(0).Max() + 6;
+        var leftRoom = 10 + SvgFigure.YTitleRoom(figure) + rowLabelWidth + 6;
         var rightRoom = BarGap + BarWidth + 6 + barLabels.Select(l => Svg.TextWidth(l)).DefaultIfEmpty(0).Max() + 10;
         var widest = columnLabels.Select(l => Svg.TextWidth(l)).DefaultIfEmpty(0).Max();
         double Cell(double bottomRoom) => Math.Max(1, Math.Min((width - leftRoom - rightRoom) / Math.Max(columns, 1), (height - top - bottomRoom) / Math.Max(rows, 1)));
@@ -68,7 +69,8 @@ internal static class HeatmapSvg
             Svg.Rect(barLeft, bottom - (k + 1) * gridHeight / BarBands, BarWidth, gridHeight / BarBands, ColorScale.Hex(ColorScale.At((k + 0.5) / BarBands)))));
         yield return Svg.Group(new XAttribute("fill", "#555"), barTicks.Select((v, i) =>
             Svg.Text(barLeft + BarWidth + 6, bottom - T(v) * gridHeight, barLabels[i], "start")));
-        foreach (var title in SvgFigure.Titles(figure, width, height, left + gridWidth / 2, top + gridHeight / 2))
+        // The y title stays beside the row labels, wherever centring puts the block.
+        foreach (var title in SvgFigure.Titles(figure, width, height, left + gridWidth / 2, top + gridHeight / 2, left - rowLabelWidth - 20))
             yield return title;
     }
 
@@ -78,7 +80,7 @@ internal static class HeatmapSvg
     {
         var longest = text.Cast<string?>().Max(t => t?.Length ?? 0);
         if (longest == 0) return null;
-        var size = Math.Min(Math.Min(13, cell * 0.45), (cell - 4) / (longest * 0.6));
+        var size = Math.Min(Math.Min(13, cell * 0.45), (cell - 4) / (longest * 0.55));
         return size >= 8 ? size : null;
     }
 }

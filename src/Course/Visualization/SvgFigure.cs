@@ -29,7 +29,9 @@ internal static class SvgFigure
 
     public static double XTitleRoom(Figure figure) => figure.XAxis.Title.Length > 0 ? 24 : 0;
 
-    public static IEnumerable<XElement> Titles(Figure figure, int width, int height, double centerX, double centerY)
+    /// <summary>The title on top, the x axis title under the plot's centre, the y axis title turned beside it
+    /// (at <paramref name="yTitleX"/>, by default the left edge).</summary>
+    public static IEnumerable<XElement> Titles(Figure figure, int width, int height, double centerX, double centerY, double yTitleX = 16)
     {
         if (figure.Title.Length > 0)
             yield return Svg.Text(width / 2.0, 22, Svg.Shorten(figure.Title, (int)(width / Svg.TextWidth("x", 16))), "middle",
@@ -37,7 +39,7 @@ internal static class SvgFigure
         if (figure.XAxis.Title.Length > 0)
             yield return Svg.Text(centerX, height - 14, figure.XAxis.Title, "middle", new XAttribute("font-size", 13), new XAttribute("fill", "#333"));
         if (figure.YAxis.Title.Length > 0)
-            yield return Svg.Text(16, centerY, figure.YAxis.Title, "middle", new XAttribute("font-size", 13), new XAttribute("fill", "#333"),
-                new XAttribute("transform", $"rotate(-90 16 {Svg.Number(centerY)})"));
+            yield return Svg.Text(yTitleX, centerY, figure.YAxis.Title, "middle", new XAttribute("font-size", 13), new XAttribute("fill", "#333"),
+                new XAttribute("transform", $"rotate(-90 {Svg.Number(yTitleX)} {Svg.Number(centerY)})"));
     }
 }
