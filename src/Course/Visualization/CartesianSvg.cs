@@ -33,7 +33,7 @@ internal static class CartesianSvg
         var xUnits = traces.OfType<ScatterTrace>().SelectMany(t => t.FinitePoints().Select(p => Scale.Unit(t.X![p.Index], xLog)))
             // A bar's whole gap, not only its width, so the outer bars keep the space the inner ones have.
             .Concat(bars.Where(b => !b.IsCategorical).SelectMany(b => b.FinitePoints().SelectMany(p => new[] { -0.5, 0.5 }.Select(side => Scale.Unit(b.X![p.Index], xLog) + side * barGap))));
-        var xSpan = categorical ? new Span(0, categories.Count) : Span.Of(xUnits, traces.OfType<ScatterTrace>().Any(t => t.ShowsMarkers) ? 0.03 : 0);
+        var xSpan = categorical ? new Span(0, Math.Max(categories.Count, 1)) : Span.Of(xUnits, traces.OfType<ScatterTrace>().Any(t => t.ShowsMarkers) ? 0.03 : 0);
         var (xTicks, xLabels) = categorical
             ? (categories.Select((_, i) => i + 0.5).ToList(), categories.Select(c => Svg.Shorten(c, SvgFigure.MaxLabel)).ToList())
             : AxisTicks(xSpan, xLog, (int)((right - left) / 110));
@@ -60,10 +60,10 @@ internal static class CartesianSvg
         if (!yLog && ySpan.Low < 0 && ySpan.High > 0)
             yield return Svg.Line(left, y[0], right, y[0]).With("stroke", "#999");
         foreach (var (bar, k) in bars.Select((b, k) => (b, k)))
-            foreach (var element in Bars(bar, Palette.Of(IndexOf(figure, bar)), k, bars.Count, X, y, groupPixels, yLog ? bottom : y[0]))
+            foreach (var element in Bars(bar, ColorOf(figure, bar), k, bars.Count, X, y, groupPixels, yLog ? bottom : y[0]))
                 yield return element;
         foreach (var scatter in traces.OfType<ScatterTrace>())
-            yield return Scatter(scatter, Palette.Of(IndexOf(figure, scatter)), X, y);
+            yield return Scatter(scatter, ColorOf(figure, scatter), X, y);
 
         yield return Svg.Group(new XAttribute("stroke", "#999"), Svg.Line(left, top, left, bottom), Svg.Line(left, bottom, right, bottom));
         yield return Svg.Group(new XAttribute("fill", "#555"),
@@ -99,8 +99,9 @@ internal static class CartesianSvg
         return xs.Count < 2 ? 1 : xs.Zip(xs.Skip(1), (a, b) => b - a).Min();
     }
 
-    /// <summary>A trace's colour follows its place among all traces, as in plotly.js.</summary>
-    private static int IndexOf(Figure figure, Trace trace) => figure.Traces.ToList().IndexOf(trace);
+    /// <summary>A trace's colour follows its place among all traces, as in plotly.js. (Found by reference: two
+    /// traces of equal data are still two places.)</summary>
+    private static string ColorOf(Figure figure, Trace trace) => Palette.Of(figure.Traces.ToList().FindIndex(t => ReferenceEquals(t, trace)));
 
     /// <summary>The k-th of <paramref name="count"/> bar traces takes the k-th slot of each group.</summary>
     private static IEnumerable<XElement> Bars(BarTrace bar, string color, int k, int count, Func<XYTrace, int, double> x, Scale y, double groupPixels, double baseline)
@@ -146,7 +147,7 @@ internal static class CartesianSvg
     private static XElement Legend(Figure figure, IReadOnlyList<XYTrace> entries, double left, double top) =>
         Svg.Group(entries.Select((trace, row) =>
         {
-            var (y, color) = (top + row * 20, Palette.Of(IndexOf(figure, trace)));
+            var (y, color) = (top + row * 20, ColorOf(figure, trace));
             XElement swatch = trace switch
             {
                 BarTrace => Svg.Rect(left + 4, y - 6, 12, 12, color),

@@ -27,9 +27,10 @@ public sealed class Figure(string title = "", string x = "", string y = "")
     internal Axis YAxis { get; private set; } = new(y, Log: false);
     internal IReadOnlyList<Trace> Traces => _traces;
 
-    /// <summary>The traces a legend lists: the named ones, when there are two or more (one needs no legend).</summary>
+    /// <summary>The traces a legend lists: the named ones with something to show, when there are two or more (one
+    /// needs no legend). plotly.js, too, leaves a trace without points out.</summary>
     internal IReadOnlyList<XYTrace> LegendTraces =>
-        _traces.OfType<XYTrace>().Where(t => t.Name is not null).ToList() is { Count: > 1 } named ? named : [];
+        _traces.OfType<XYTrace>().Where(t => t.Name is not null && t.FinitePoints().Any()).ToList() is { Count: > 1 } named ? named : [];
 
     /// <summary>A line through (x, y); <paramref name="markers"/> also marks each point.</summary>
     public Figure Line<TX, TY>(IEnumerable<TX> x, IEnumerable<TY> y, string? name = null, bool markers = false, double opacity = 1)

@@ -41,9 +41,8 @@ internal static class HeatmapSvg
 
         // crispEdges: anti-aliased neighbours would show hairline seams between cells.
         yield return Svg.Group(new XAttribute("shape-rendering", "crispEdges"),
-            Enumerable.Range(0, rows).SelectMany(i => Enumerable.Range(0, columns).Select(j => (i, j)))
-                .Where(c => double.IsFinite(heatmap.Z[c.i, c.j]))
-                .Select(c => Svg.Rect(left + c.j * cell, top + c.i * cell, cell, cell, ColorScale.Hex(ColorScale.At(T(heatmap.Z[c.i, c.j]))))));
+            Enumerable.Range(0, rows).SelectMany(i => Runs(heatmap, i, z => ColorScale.Hex(ColorScale.At(T(z))))
+                .Select(run => Svg.Rect(left + run.Start * cell, top + i * cell, run.Length * cell, cell, run.Color))));
         if (heatmap.Text is { } text && CellTextSize(text, cell) is { } size)
             yield return Svg.Group(new XAttribute("font-size", Svg.Number(size)),
                 Enumerable.Range(0, rows).SelectMany(i => Enumerable.Range(0, columns).Select(j => (i, j)))
@@ -72,6 +71,19 @@ internal static class HeatmapSvg
         // The y title stays beside the row labels, wherever centring puts the block.
         foreach (var title in SvgFigure.Titles(figure, width, height, left + gridWidth / 2, top + gridHeight / 2, left - rowLabelWidth - 20))
             yield return title;
+    }
+
+    /// <summary>A row's finite cells as runs of one colour: one rectangle per run keeps the SVG small where a
+    /// row repeats a colour, as a causal mask's zeros do.</summary>
+    private static IEnumerable<(int Start, int Length, string Color)> Runs(HeatmapTrace heatmap, int row, Func<double, string> color)
+    {
+        for (int j = 0; j < heatmap.Columns;)
+        {
+            if (!double.IsFinite(heatmap.Z[row, j])) { j++; continue; }
+            var (start, fill) = (j, color(heatmap.Z[row, j]));
+            while (++j < heatmap.Columns && double.IsFinite(heatmap.Z[row, j]) && color(heatmap.Z[row, j]) == fill) { }
+            yield return (start, j - start, fill);
+        }
     }
 
     /// <summary>A font size at which the longest cell text fits its cell (at most 13 px), or null below 8 px,

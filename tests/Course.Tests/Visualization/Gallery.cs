@@ -38,6 +38,8 @@ public static class Gallery
         ["gaps"] = new Figure("Gaps where values are not finite", x: "step", y: "loss")
             .Line(new[] { 0, 1, 2, 3, 4, 5, 6 }, new[] { 3.0, 2.5, double.NaN, 2.0, double.PositiveInfinity, 1.6, 1.5 }, "loss", markers: true),
         ["empty"] = new Figure("Nothing yet", x: "step", y: "loss"),
+        ["empty traces"] = new Figure("Traces without points").Bar(Array.Empty<string>(), Array.Empty<double>(), "none")
+            .Line(Array.Empty<string>(), Array.Empty<double>(), "nothing"),
         ["long labels"] = new Figure("Compression by tokenizer", x: "tokenizer", y: "characters per token")
             .Bar(new[] { "characters", "byte-level BPE, 512 merges, trained here", "cl100k_base (GPT-4)", "o200k_base (GPT-4o)", "r50k_base (GPT-2)" },
                 new[] { 1.0, 2.4, 3.9, 4.0, 3.3 }),
