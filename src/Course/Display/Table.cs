@@ -73,19 +73,8 @@ public sealed class Table
     {
         public IEnumerable<ITypeFormatter> CreateTypeFormatters() =>
         [
-            new Writer(HtmlFormatter.MimeType, table => table.ToHtml()),
-            new Writer(PlainTextFormatter.MimeType, table => table.ToString()),
+            new DelegateFormatter<Table>(HtmlFormatter.MimeType, table => table.ToHtml()),
+            new DelegateFormatter<Table>(PlainTextFormatter.MimeType, table => table.ToString()),
         ];
-    }
-
-    private sealed class Writer(string mimeType, Func<Table, string> format) : TypeFormatter<Table>
-    {
-        public override string MimeType => mimeType;
-
-        public override bool Format(Table table, FormatContext context)
-        {
-            context.Writer.Write(format(table));
-            return true;
-        }
     }
 }
