@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -11,13 +10,6 @@ namespace Course.Notebooks;
 /// </summary>
 public sealed partial class Notebook
 {
-    private static readonly JsonSerializerOptions WriteOptions = new()
-    {
-        WriteIndented = true,
-        // Notebooks hold HTML and non-ASCII prose; Jupyter writes them unescaped, so diffs stay readable.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     private readonly JsonObject _root;
 
     internal Notebook(JsonObject root)
@@ -57,7 +49,7 @@ public sealed partial class Notebook
     {
         if (_root["nbformat_minor"]?.GetValue<int>() >= 5) GiveCellsUniqueIds();
         _root["cells"] = new JsonArray(Cells.Select(c => (JsonNode)c.Json.DeepClone()).ToArray());
-        return _root.ToJsonString(WriteOptions) + "\n";
+        return NotebookJsonWriter.Write(_root);
     }
 
     /// <summary>nbformat 4.5 wants a unique id on every cell; a cell added or copied by hand may lack one or repeat

@@ -1,4 +1,5 @@
 using Microsoft.DotNet.Interactive.Formatting;
+using Course.Visualization;
 using TorchSharp;
 
 namespace Course.Display;
@@ -16,5 +17,12 @@ public static class Formatters
         Formatter.Register<torch.Tensor>((tensor, writer) => writer.Write(TensorDisplay.PlainText(tensor)), PlainTextFormatter.MimeType);
         Formatter.Register<torch.Tensor>((tensor, writer) => writer.Write(TensorDisplay.Html(tensor)), HtmlFormatter.MimeType);
         Formatter.SetPreferredMimeTypesFor(typeof(torch.Tensor), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+        // .NET Interactive's Jupyter kernel sends every MIME type but application/json as a string, so Plotly's figure
+        // JSON would reach the front end as text that its Plotly renderer cannot draw; there a figure shows as its SVG.
+        if (InDotNetInteractiveJupyterKernel)
+            Formatter.SetPreferredMimeTypesFor(typeof(Figure), Figure.SvgMimeType, PlainTextFormatter.MimeType);
     }
+
+    private static bool InDotNetInteractiveJupyterKernel =>
+        AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "Microsoft.DotNet.Interactive.Jupyter");
 }

@@ -14,14 +14,18 @@ internal static class JupyterTools
     /// <summary>The name tools/jupyter/official-kernel.sh registers the .NET Interactive kernel under.</summary>
     public const string OfficialKernel = ".net-csharp";
 
+    private static readonly Lazy<Task> Installed = new(() => Succeed("bash", ["tools/jupyter/ensure.sh"]));
     private static readonly Lazy<Task<string>> Prepared = new(PrepareAsync);
+
+    /// <summary>Makes sure Debian's Jupyter packages are installed (once per test run).</summary>
+    public static Task EnsureInstalledAsync() => Installed.Value;
 
     /// <summary>The JUPYTER_PATH folder holding this run's kernelspecs (set up once per test run).</summary>
     public static Task<string> JupyterPathAsync() => Prepared.Value;
 
     private static async Task<string> PrepareAsync()
     {
-        await Succeed("bash", ["tools/jupyter/ensure.sh"]);
+        await EnsureInstalledAsync();
         // Inside the build output: rewritten on every run, never left in the system's temp folder.
         var prefix = Path.Combine(AppContext.BaseDirectory, "jupyter-prefix");
         await Succeed("bash", ["tools/jupyter/official-kernel.sh", "--prefix", prefix]);
