@@ -22,6 +22,7 @@ public sealed class JupyterKernel : IDisposable
     private readonly ExecuteHandler _execute;
     private readonly CodeAssistHandlers _assist;
     private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IDisposable? _parentWatch;
 
     public JupyterKernel(ConnectionInfo connection, ICodeSession session)
     {
@@ -38,6 +39,11 @@ public sealed class JupyterKernel : IDisposable
     public int Run()
     {
         _interrupts.HandleSigint();
+        _parentWatch = ParentWatch.Start(() =>
+        {
+            KernelLog.Write("the process that started this kernel is gone; exiting");
+            _shutdown.TrySetResult();
+        });
         _shell.Start();
         _control.Start();
         _heartbeat.Start();
@@ -155,6 +161,7 @@ public sealed class JupyterKernel : IDisposable
 
     public void Dispose()
     {
+        _parentWatch?.Dispose();
         _interrupts.Dispose();
         _shell.Dispose();
         _control.Dispose();
