@@ -8,6 +8,7 @@ message at the first broken promise.
 """
 import os
 import queue
+import signal
 import sys
 import time
 import uuid
@@ -150,6 +151,14 @@ def case_kernel_info(k):
         check(isinstance(content.get("banner"), str) and content["banner"], "banner missing")
         check(isinstance(content.get("help_links"), list), "help_links missing")
         check_busy_idle(k.iopub_until_idle(msg_id), "kernel_info_request on " + channel)
+    # The heartbeat echoes what it is sent, as jupyter_client's heartbeat channel (a REQ socket) expects.
+    info = k.km.get_connection_info()
+    heartbeat = zmq.Context.instance().socket(zmq.REQ)
+    heartbeat.linger = 0
+    heartbeat.connect("%s://%s:%s" % (info["transport"], info["ip"], info["hb_port"]))
+    heartbeat.send(b"ping")
+    check(heartbeat.poll(5000) and heartbeat.recv() == b"ping", "the heartbeat did not echo b'ping' within 5 s")
+    heartbeat.close()
 
 
 def case_state(k):
@@ -314,8 +323,9 @@ def case_silent(k):
 
 
 def case_stop_on_error(k):
-    k.value("1")  # compile once, so the failing cell fails fast and the others are surely queued behind it
-    codes = ['throw new Exception("first");', "var second = 2;", "var third = 3;"]
+    # The failing cell sleeps first, so the two requests after it have surely arrived (been sent before the error)
+    # even when a busy machine delays this client between its sends.
+    codes = ['System.Threading.Thread.Sleep(1000); throw new Exception("first");', "var second = 2;", "var third = 3;"]
     ids = [k.kc.execute(code) for code in codes]
     statuses = [k.reply(msg_id)["content"]["status"] for msg_id in ids]
     check(statuses == ["error", "aborted", "aborted"],
@@ -346,6 +356,27 @@ def case_interrupt(k):
     reply = k.reply(msg_id)
     check(reply["content"]["status"] == "error", "an interrupted cell's reply status is %r, expected error" % reply["content"]["status"])
     check(k.value("1 + 1") == "2", "the kernel does not answer after an interrupt")
+
+
+def case_interrupt_input(k):
+    """Interrupting a cell that waits at Console.ReadLine, by interrupt_request (the kernelspec's interrupt_mode)
+    and by SIGINT, which must not kill the process. Needs no engine support: the wait itself is cancelled."""
+    for how in ("interrupt_request", "SIGINT"):
+        msg_id = k.kc.execute("Console.ReadLine()", allow_stdin=True)
+        try:
+            request = k.kc.get_stdin_msg(timeout=TIMEOUT)
+        except queue.Empty:
+            raise CaseFailed("no input_request for Console.ReadLine")
+        check(request["parent_header"]["msg_id"] == msg_id, "input_request's parent is not the execute_request")
+        if how == "SIGINT":
+            k.km.signal_kernel(signal.SIGINT)
+        else:
+            k.km.interrupt_kernel()
+        reply = k.reply(msg_id)
+        check(reply["content"]["status"] == "error", "%s: the interrupted cell's reply status is %r, expected error" % (how, reply["content"]["status"]))
+        k.iopub_until_idle(msg_id)
+        check(k.km.is_alive(), "%s ended the kernel process" % how)
+        check(k.value("1 + 1", allow_stdin=False) == "2", "the kernel does not answer after %s" % how)
 
 
 def case_shutdown(k):
