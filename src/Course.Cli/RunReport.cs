@@ -2,7 +2,6 @@ using Course.Data;
 using Course.Evaluation;
 using Course.Training;
 using Course.Visualization;
-using Plotly.NET.CSharp;
 using Spectre.Console;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,7 +9,7 @@ using static TorchSharp.torch;
 namespace Course.Cli;
 
 /// <summary>What `course pretrain` prints and writes at the end: a generated sample, a summary table, and the
-/// loss chart (loss.html) and summary (summary.json) in the run folder.</summary>
+/// loss chart (loss.html, loss.svg) and summary (summary.json) in the run folder.</summary>
 public static class RunReport
 {
     public static void Print(Trainer trainer, CorpusFacts corpus, ITokenizer tokenizer, string runDirectory)
@@ -22,7 +21,7 @@ public static class RunReport
         var evals = metrics.Where(m => m.GetProperty("kind").GetString() == "eval")
             .Select(m => (m.GetProperty("step").GetInt32(), m.GetProperty("train_loss").GetDouble(), m.GetProperty("validation_loss").GetDouble())).ToList();
         var chartPath = Path.Combine(runDirectory, "loss.html");
-        Charts.LossCurves(steps, evals, $"Pretraining {trainer.Model.Config.NLayer}×{trainer.Model.Config.NEmbd} on {corpus.Name}").SaveHtml(chartPath);
+        ChartFiles.Save(Charts.LossCurves(steps, evals, $"Pretraining {trainer.Model.Config.NLayer}×{trainer.Model.Config.NEmbd} on {corpus.Name}"), chartPath);
 
         var sample = Sample(trainer, tokenizer);
         console.Write(new Panel(Markup.Escape(sample)).Header("sample (temperature 0.8, top-k 40)"));
@@ -40,7 +39,7 @@ public static class RunReport
         table.AddRow("best val loss", $"{best:F4} (perplexity {Evaluator.Perplexity(best):F2})");
         table.AddRow("best val bits per character", $"{Evaluator.BitsPerCharacter(best, tokensPerChar):F3}");
         table.AddRow("unigram baseline bits per character", $"{unigram:F3}");
-        table.AddRow("loss chart", Markup.Escape(chartPath));
+        table.AddRow("loss chart", Markup.Escape($"{chartPath} (and loss.svg)"));
         table.AddRow("checkpoints", Markup.Escape(Path.Combine(runDirectory, "checkpoints")));
         console.Write(table);
 

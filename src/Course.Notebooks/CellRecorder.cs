@@ -1,10 +1,14 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace Course.Notebooks;
 
-/// <summary>Writes the worker's reports into the notebook's cells as nbformat outputs.</summary>
+/// <summary>Writes the worker's reports into the notebook's cells as nbformat outputs, as nbclient would.</summary>
 internal sealed class CellRecorder(Notebook notebook)
 {
+    /// <summary>The outputs shown under each display id, so an update replaces them wherever they are.</summary>
+    private readonly Dictionary<string, List<JsonObject>> _displays = new(StringComparer.Ordinal);
+
     public int? CurrentIndex { get; private set; }
     public int CodeCellsRun { get; private set; }
 
@@ -13,7 +17,24 @@ internal sealed class CellRecorder(Notebook notebook)
         CurrentIndex = index;
         CodeCellsRun = executionCount;
         notebook.Cells[index].ExecutionCount = executionCount;
+        // nbclient's timing keys, as ISO 8601 strings (the nbformat schema wants strings under "execution").
+        var now = Timestamp();
+        notebook.Cells[index].Metadata["execution"] = new JsonObject
+        {
+            ["iopub.status.busy"] = now, ["iopub.execute_input"] = now,
+        };
     }
+
+    /// <summary>Marks the end of the current cell's execution.</summary>
+    public void End()
+    {
+        if (CurrentIndex is not int index || notebook.Cells[index].Metadata["execution"] is not JsonObject execution) return;
+        var now = Timestamp();
+        execution["shell.execute_reply"] = now;
+        execution["iopub.status.idle"] = now;
+    }
+
+    public bool CurrentCellHasTag(string tag) => CurrentIndex is int index && notebook.Cells[index].HasTag(tag);
 
     /// <summary>Appends printed text; consecutive text of one stream is merged into one output, as Jupyter does.
     /// Text that arrives with no cell running (before the first) is dropped to the caller's log only.</summary>
@@ -29,7 +50,26 @@ internal sealed class CellRecorder(Notebook notebook)
         outputs.Add(new JsonObject { ["output_type"] = "stream", ["name"] = name, ["text"] = NbJson.Lines(text) });
     }
 
-    public void Display(JsonObject data) => Add(new JsonObject { ["output_type"] = "display_data", ["data"] = data, ["metadata"] = new JsonObject() });
+    /// <summary>A display_data output; an update instead replaces the data of every output shown under the same id.</summary>
+    public void Display(JsonObject data, JsonObject metadata, string? displayId, bool update)
+    {
+        if (update)
+        {
+            foreach (var shown in displayId is not null && _displays.TryGetValue(displayId, out var list) ? list : [])
+            {
+                shown["data"] = data.DeepClone();
+                shown["metadata"] = metadata.DeepClone();
+            }
+            return;
+        }
+        var output = new JsonObject { ["output_type"] = "display_data", ["data"] = data, ["metadata"] = metadata };
+        Add(output);
+        if (displayId is not null)
+        {
+            if (!_displays.TryGetValue(displayId, out var list)) _displays[displayId] = list = [];
+            list.Add(output);
+        }
+    }
 
     public void Result(JsonObject data)
     {
@@ -56,14 +96,10 @@ internal sealed class CellRecorder(Notebook notebook)
         return new NotebookFailure(CurrentIndex + 1, CodeCellsRun == 0 ? null : CodeCellsRun, line, name, message);
     }
 
-    public void Duration(double seconds)
-    {
-        if (CurrentIndex is int index)
-            notebook.Cells[index].Metadata["execution"] = new JsonObject { ["duration_s"] = seconds };
-    }
-
     private void Add(JsonObject output)
     {
         if (CurrentIndex is int index) notebook.Cells[index].Outputs.Add(output);
     }
+
+    private static string Timestamp() => DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Course.Notebooks;
 
@@ -8,7 +9,7 @@ namespace Course.Notebooks;
 /// An nbformat 4 notebook held as its JSON tree, so metadata this code does not know (widgets, Jupyter or
 /// Polyglot settings) survives a load and save untouched.
 /// </summary>
-public sealed class Notebook
+public sealed partial class Notebook
 {
     private static readonly JsonSerializerOptions WriteOptions = new()
     {
@@ -54,9 +55,31 @@ public sealed class Notebook
 
     public string ToJson()
     {
+        if (_root["nbformat_minor"]?.GetValue<int>() >= 5) GiveCellsUniqueIds();
         _root["cells"] = new JsonArray(Cells.Select(c => (JsonNode)c.Json.DeepClone()).ToArray());
         return _root.ToJsonString(WriteOptions) + "\n";
     }
+
+    /// <summary>nbformat 4.5 wants a unique id on every cell; a cell added or copied by hand may lack one or repeat
+    /// another's. Ids that are already unique are kept, so a notebook's ids stay stable from run to run.</summary>
+    private void GiveCellsUniqueIds()
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int index = 0; index < Cells.Count; index++)
+        {
+            var json = Cells[index].Json;
+            var id = json["id"] is JsonValue value && value.TryGetValue<string>(out var text) && CellId().IsMatch(text) ? text : null;
+            if (id is null || !seen.Add(id))
+            {
+                int suffix = index + 1;
+                while (!seen.Add(id = $"cell-{suffix}")) suffix += Cells.Count;
+                json["id"] = id;
+            }
+        }
+    }
+
+    [GeneratedRegex("^[a-zA-Z0-9-_]{1,64}$")]
+    private static partial Regex CellId();
 
     /// <summary>Writes through a temporary file so a killed run never leaves half a notebook behind.</summary>
     public void Save(string path)

@@ -3,8 +3,9 @@ using System.Text.Json.Nodes;
 namespace Course.Notebooks;
 
 /// <summary>
-/// Creates notebooks that open in Polyglot Notebooks, .NET Interactive and Jupyter alike and that this runner
-/// executes: the .NET (C#) kernelspec, the polyglot-notebook language_info and per-cell kernel metadata.
+/// Creates nbformat 4.5 notebooks that open in Jupyter (with the course's C# kernel), VS Code and Polyglot
+/// Notebooks alike, and that this runner executes: the kernelspec of <c>course kernel install</c>, C#'s
+/// language_info, and the per-cell kernel metadata Polyglot Notebooks reads.
 /// <code>
 /// new NotebookBuilder()
 ///     .Markdown("# Attention")
@@ -45,11 +46,11 @@ public sealed class NotebookBuilder
             {
                 ["kernelspec"] = new JsonObject
                 {
-                    ["display_name"] = ".NET (C#)",
-                    ["language"] = "C#",
-                    ["name"] = ".net-csharp",
+                    ["display_name"] = KernelIdentity.DisplayName,
+                    ["language"] = KernelIdentity.Language,
+                    ["name"] = KernelIdentity.DefaultName,
                 },
-                ["language_info"] = new JsonObject { ["name"] = "polyglot-notebook" },
+                ["language_info"] = KernelIdentity.LanguageInfo(),
                 ["polyglot_notebook"] = new JsonObject
                 {
                     ["kernelInfo"] = new JsonObject
@@ -60,8 +61,8 @@ public sealed class NotebookBuilder
                 },
             },
             ["nbformat"] = 4,
-            // 4.4 rather than 4.5: 4.5 requires a unique id on every cell, which hand-edited notebooks easily break.
-            ["nbformat_minor"] = 4,
+            // 4.5: cells have ids (Notebook.Save gives every cell a unique one).
+            ["nbformat_minor"] = 5,
         };
         return new Notebook(root);
     }

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Course.Notebooks.Engine;
 
 namespace Course.Notebooks;
 
@@ -12,6 +13,8 @@ namespace Course.Notebooks;
 /// </summary>
 public static class NotebookExporter
 {
+    private const string FormattingAssembly = "Microsoft.DotNet.Interactive.Formatting";
+
     /// <summary>Exports <paramref name="notebookPath"/> to <paramref name="outputPath"/> (default: beside it, .cs).
     /// Returns the path written; throws <see cref="NotebookException"/> for what a file-based app cannot express.</summary>
     public static string Export(string notebookPath, string? outputPath = null)
@@ -63,18 +66,20 @@ public static class NotebookExporter
         text.AppendLine("#:property PublishAot=false");
         text.AppendLine($"// {name}, exported by Course.Notebooks as a file-based app. Run it with: dotnet run {Path.GetFileNameWithoutExtension(name)}.cs");
         text.AppendLine("// Notebook cells share one scope here: a variable declared again in a later cell needs a new name.");
-        foreach (var import in ScriptEnvironment.DefaultImports.Where(i => ImportAvailable(i, available)))
-            text.AppendLine(import == "TorchSharp.torch" ? $"using static {import};" : $"using {import};");
+        foreach (var import in ScriptEnvironment.DefaultImports)
+            text.AppendLine($"using {import};");
         foreach (var import in usings.Distinct()) text.AppendLine(import);
         text.AppendLine().Append(body);
         // The notebook globals as local functions, only where used (an unused one is a compiler warning).
         var program = body.ToString() + types;
+        // display prints what a notebook would show as text: through the formatters the notebook registered, when
+        // the app has the formatting library (the course library brings it).
         if (program.Contains("display("))
-            text.AppendLine(available.Contains("TorchSharp")
-                ? "static void display(object? value) => Console.WriteLine(value is TorchSharp.torch.Tensor t ? t.ToString(TorchSharp.TensorStringStyle.Numpy) : value);"
+            text.AppendLine(available.Contains(FormattingAssembly)
+                ? $"static void display(object? value) => Console.WriteLine({FormattingAssembly}.Formatter.ToDisplayString(value, \"text/plain\"));"
                 : "static void display(object? value) => Console.WriteLine(value);");
-        if (program.Contains("html("))
-            text.AppendLine("static string html(string markup) => markup;");
+        if (program.Contains("HTML("))
+            text.AppendLine("static string HTML(string markup) => markup;");
         if (types.Length > 0) text.AppendLine().Append(types);
         return text.ToString();
     }
@@ -117,14 +122,6 @@ public static class NotebookExporter
         }
         return null;
     }
-
-    private static bool ImportAvailable(string import, HashSet<string> available) => import switch
-    {
-        "TorchSharp" or "TorchSharp.torch" => available.Contains("TorchSharp"),
-        "Course.Data" => available.Contains("Course"),
-        "Plotly.NET.CSharp" => available.Contains("Plotly.NET.CSharp"),
-        _ => true,
-    };
 
     /// <summary>
     /// Sorts a cell's code into what C# requires in separate places of one file: using directives first, type

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 
+using Course.Notebooks.Engine;
+
 namespace Course.Notebooks;
 
 /// <summary>
@@ -54,7 +56,7 @@ public static class NotebookRunner
     private static async Task<(NotebookStatus, NotebookFailure?)> ExecuteAsync(
         string notebookPath, string baseDirectory, CellRecorder recorder, RunOptions options, CancellationToken cancellation)
     {
-        using var worker = WorkerProcess.Start(notebookPath, baseDirectory);
+        using var worker = WorkerProcess.Start(notebookPath, baseDirectory, options.AllowErrors);
         var stderr = new StringBuilder();
         var stderrDone = PumpStderrAsync(worker, recorder, stderr, options);
         NotebookFailure? failure = null;
@@ -84,14 +86,18 @@ public static class NotebookRunner
                         Stream(recorder, options, message["name"]!.GetValue<string>(), message["text"]!.GetValue<string>());
                         break;
                     case "display":
-                        recorder.Display(message["data"]!.AsObject().DeepClone().AsObject());
+                        recorder.Display(message["data"]!.AsObject().DeepClone().AsObject(), message["metadata"]!.AsObject().DeepClone().AsObject(),
+                            message["display_id"]?.GetValue<string>(), message["update"]!.GetValue<bool>());
                         break;
                     case "cell-end":
                         if (message["result"] is JsonObject result) recorder.Result(result.DeepClone().AsObject());
-                        recorder.Duration(message["duration_s"]!.GetValue<double>());
                         if (message["error"] is JsonObject error)
-                            failure = recorder.Error(error["ename"]!.GetValue<string>(), error["evalue"]!.GetValue<string>(),
+                        {
+                            var where = recorder.Error(error["ename"]!.GetValue<string>(), error["evalue"]!.GetValue<string>(),
                                 error["traceback"]!.AsArray().Select(t => t!.GetValue<string>()), error["line"]?.GetValue<int>());
+                            if (!options.AllowErrors && !recorder.CurrentCellHasTag(NotebookWorker.RaisesExceptionTag)) failure = where;
+                        }
+                        recorder.End();
                         break;
                     case "done":
                         done = true;

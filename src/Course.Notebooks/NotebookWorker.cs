@@ -1,62 +1,63 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Scripting;
-using Microsoft.CodeAnalysis.Scripting;
+using Course.Notebooks.Engine;
 
 namespace Course.Notebooks;
 
 /// <summary>
-/// The child-process side: executes one notebook's code cells in order, each continuing the previous
-/// submission's state, and reports every output to the runner over <see cref="WorkerChannel"/>. It never writes
-/// the notebook; the runner does, so a killed worker cannot leave a broken file.
+/// The child-process side of the runner: executes one notebook's code cells in order in a <see cref="CSharpSession"/>
+/// and reports every output to the runner over <see cref="WorkerChannel"/>. It never writes the notebook; the runner
+/// does, so a killed worker cannot leave a broken file.
 /// </summary>
 internal static class NotebookWorker
 {
-    public static async Task<int> RunAsync(string notebookPath, string baseDirectory)
+    public static async Task<int> RunAsync(string notebookPath, string baseDirectory, bool allowErrors)
     {
         var channel = new WorkerChannel(Console.OpenStandardOutput());
-        Console.SetOut(new CaptureWriter(channel, "stdout"));
-        Console.SetError(new CaptureWriter(channel, "stderr"));
-
         var notebook = Notebook.Load(notebookPath);
-        var environment = new ScriptEnvironment(baseDirectory, PackageCatalog.Current);
-        var globals = new NotebookGlobals(value => channel.Send("display", new JsonObject { ["data"] = DisplayFormatter.Format(value) }));
-
-        // Two small submissions load the compiler and the references and compile through the continuation path
-        // before any cell's clock starts, so a cell's timeout measures the cell, not Roslyn's start-up.
-        var (_, options) = environment.Prepare("", Path.Combine(baseDirectory, "setup.csx"));
-        ScriptState<object> state = await CSharpScript.RunAsync("", options, globals);
-        state = await state.ContinueWithAsync("System.Linq.Enumerable.Range(0, 2).Select(i => i.ToString()).Count()", options);
+        using var session = new CSharpSession(baseDirectory);
+        await session.WarmUpAsync();
         channel.Send("ready", new JsonObject());
 
+        var output = new ChannelOutput(channel);
         int executionCount = 0;
         for (int index = 0; index < notebook.Cells.Count; index++)
         {
             var cell = notebook.Cells[index];
             if (!cell.IsCode || string.IsNullOrWhiteSpace(cell.Source)) continue;
-            executionCount++;
-            channel.Send("cell-start", new JsonObject { ["index"] = index, ["execution_count"] = executionCount });
-            var clock = Stopwatch.StartNew();
+            channel.Send("cell-start", new JsonObject { ["index"] = index, ["execution_count"] = ++executionCount });
+            var outcome = await session.ExecuteAsync(cell.Source, output, CancellationToken.None);
             var end = new JsonObject { ["index"] = index };
-            var cellFile = Path.Combine(baseDirectory, $"cell{index + 1}.csx");
-            try
+            switch (outcome)
             {
-                var code = CellSource.ToCSharp(cell.Source, $"Cell {index + 1}");
-                var (prepared, cellOptions) = environment.Prepare(code, cellFile);
-                state = await state.ContinueWithAsync(prepared, cellOptions);
-                if (state.ReturnValue is not null)
-                    end["result"] = DisplayFormatter.Format(state.ReturnValue);
+                case CellOutcome.Completed { Result: { } result }:
+                    end["result"] = result;
+                    break;
+                case CellOutcome.Failed { Error: var error }:
+                    end["error"] = new JsonObject
+                    {
+                        ["ename"] = error.Name, ["evalue"] = error.Message, ["traceback"] = NbJson.Strings(error.Traceback), ["line"] = error.Line,
+                    };
+                    break;
             }
-            catch (Exception e)
-            {
-                end["error"] = CellError.From(e, cellFile);
-            }
-            end["duration_s"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
             channel.Send("cell-end", end);
-            if (end["error"] is not null) return 1;
+            // As nbclient does: an error stops the notebook unless errors are allowed or the cell is expected to raise.
+            if (outcome is CellOutcome.Failed && !allowErrors && !cell.HasTag(RaisesExceptionTag)) return 1;
         }
         channel.Send("done", new JsonObject());
         return 0;
+    }
+
+    /// <summary>nbclient's tag for a cell that shows an error on purpose.</summary>
+    public const string RaisesExceptionTag = "raises-exception";
+
+    /// <summary>Cell output as worker messages. The worker has no one to ask for input: ReadLine sees end of input.</summary>
+    private sealed class ChannelOutput(WorkerChannel channel) : ICellOutput
+    {
+        public void Stream(string name, string text) => channel.Send("stream", new JsonObject { ["name"] = name, ["text"] = text });
+
+        public void Display(JsonObject data, JsonObject metadata, string? displayId, bool update) =>
+            channel.Send("display", new JsonObject { ["data"] = data, ["metadata"] = metadata, ["display_id"] = displayId, ["update"] = update });
+
+        public string? ReadLine(string prompt, bool password) => null;
     }
 }

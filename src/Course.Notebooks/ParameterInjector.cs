@@ -4,6 +4,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
+using Course.Notebooks.Engine;
+
 namespace Course.Notebooks;
 
 /// <summary>

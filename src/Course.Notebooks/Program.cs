@@ -7,11 +7,11 @@ using Course.Notebooks.Kernel;
 int code;
 switch (args)
 {
-    case [WorkerProcess.Verb, var notebook, var baseDirectory]:
-        code = await NotebookWorker.RunAsync(notebook, baseDirectory);
+    case [WorkerProcess.Verb, var notebook, var baseDirectory, .. var flags] when flags.All(f => f == WorkerProcess.AllowErrorsFlag):
+        code = await NotebookWorker.RunAsync(notebook, baseDirectory, allowErrors: flags.Contains(WorkerProcess.AllowErrorsFlag));
         break;
     case [KernelEntry.Verb, .. var kernelArguments]:
-        // ScriptSessionStub stands in until the Roslyn CSharpSession lands; swap it here.
+        // ScriptSessionStub stands in until the Roslyn CSharpSession is wired in; swap it here.
         code = KernelEntry.Run(kernelArguments, () => new ScriptSessionStub());
         break;
     default:

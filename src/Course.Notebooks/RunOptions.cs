@@ -15,6 +15,10 @@ public sealed record RunOptions
     /// <summary>Receives the one-line summary per notebook and, with <see cref="Echo"/>, the cells' output live.</summary>
     public TextWriter? Log { get; init; }
 
+    /// <summary>Keep running after a cell fails, recording its error (nbconvert's --allow-errors). Without it, only
+    /// cells tagged raises-exception may fail.</summary>
+    public bool AllowErrors { get; init; }
+
     /// <summary>Also copy what cells print to <see cref="Log"/> as they run (for long training notebooks).</summary>
     public bool Echo { get; init; }
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 
+using Course.Notebooks.Engine;
+
 namespace Course.Notebooks;
 
 /// <summary>
@@ -12,7 +14,10 @@ internal static class WorkerProcess
 {
     public const string Verb = "worker";
 
-    public static Process Start(string notebookPath, string baseDirectory)
+    /// <summary>Passed after the worker's two paths: keep going after a cell's error (nbconvert's --allow-errors).</summary>
+    public const string AllowErrorsFlag = "--allow-errors";
+
+    public static Process Start(string notebookPath, string baseDirectory, bool allowErrors)
     {
         var assembly = typeof(WorkerProcess).Assembly.Location;
         var runtimeConfig = Path.ChangeExtension(assembly, ".runtimeconfig.json");
@@ -32,7 +37,7 @@ internal static class WorkerProcess
             StandardOutputEncoding = new UTF8Encoding(false),
             StandardErrorEncoding = new UTF8Encoding(false),
         };
-        foreach (var argument in prefix.Concat([Verb, notebookPath, baseDirectory]))
+        foreach (var argument in prefix.Concat([Verb, notebookPath, baseDirectory]).Concat(allowErrors ? [AllowErrorsFlag] : []))
             start.ArgumentList.Add(argument);
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{start.FileName}' for the notebook worker.");
         process.StandardInput.Close(); // a cell that reads Console.In gets end-of-input instead of hanging the run

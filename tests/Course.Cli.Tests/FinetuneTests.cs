@@ -22,7 +22,7 @@ public class FinetuneTests
             Assert.Equal("completed", record.RootElement.GetProperty("status").GetString());
             Assert.Equal(3, record.RootElement.GetProperty("final_metrics").GetProperty("steps").GetDouble());
         }
-        Assert.True(File.Exists(Path.Combine(classifier, "confusion.html")));
+        ChartFilesTests.AssertChart(Path.Combine(classifier, "confusion.html"), "dotnet-member-kind: test confusion matrix");
 
         var evaluated = Succeeds("evaluate-classifier", "--checkpoint", classifier, "--split", "test");
         // The saved classifier, reloaded, predicts what the fine-tuning run predicted on the same split.

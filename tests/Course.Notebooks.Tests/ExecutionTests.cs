@@ -17,13 +17,15 @@ public sealed class ExecutedNotebook : IAsyncLifetime
         var source = Folder["features.ipynb"];
         new NotebookBuilder()
             .Markdown("# Features\nEverything a chapter uses.")
-            // Cell 2: the chapter's first cell, as in Polyglot Notebooks; Course.dll need not exist at that path.
-            .Code("#r \"nuget: TorchSharp-cpu, 0.107.0\"\n#r \"nuget: Plotly.NET, 6.0.0\"\n#r \"../src/Course/bin/Release/net10.0/Course.dll\"")
+            // Cell 2: a chapter's first cell names every reference and import, as .NET Interactive needs; Course.dll need
+            // not exist at that path.
+            .Code("#r \"nuget: TorchSharp-cpu, 0.107.0\"\n#r \"../src/Course/bin/Release/net10.0/Course.dll\"\n" +
+                  "using TorchSharp;\nusing static TorchSharp.torch;\nusing Course.Data;\nCourse.Display.Formatters.Register();")
             .Code("int Steps = 3;\nstring Device = \"cuda\";\nfloat LearningRate = 0.5f;", "parameters") // cell 3; cell 4 is injected
             .Code("#!csharp\nvar total = Steps * 2;\nConsole.WriteLine($\"steps={Steps} device={Device} lr={LearningRate}\");\nConsole.Error.WriteLine(\"a warning\");") // 5
             .Code("total + 1") // 6: trailing expression, state from cell 5
-            .Code("var t = arange(6).reshape(2, 3);\ndisplay(t);\ndisplay(html(\"<b>bold</b>\"));") // 7
-            .Code("display(Chart.Line<int, double, string>(new[] { 1, 2, 3 }, new[] { 0.5, 0.25, 0.125 }));\nCharTokenizer.FromText(\"hello\").VocabSize") // 8
+            .Code("var t = arange(6).reshape(2, 3);\ndisplay(t);\ndisplay(HTML(\"<b>bold</b>\"));") // 7
+            .Code("var shown = display(\"first\");\nshown.Update(\"second\");\nCharTokenizer.FromText(\"hello\").VocabSize") // 8
             .Markdown("A long cell that prints as it goes.")
             .Code("for (int i = 0; i < 5; i++) { Console.Write($\"step {i}\"); System.Threading.Thread.Sleep(40); Console.WriteLine(); }") // 10
             .Save(source);
@@ -57,12 +59,21 @@ public sealed class ExecutionTests(ExecutedNotebook run) : IClassFixture<Execute
     }
 
     [Fact]
-    public void Records_execution_counts_and_durations()
+    public void Records_execution_counts_and_timings_as_nbclient_does()
     {
         var code = run.Executed.Cells.Where(c => c.IsCode).ToList();
         Assert.Equal(Enumerable.Range(1, 8), code.Select(c => c.ExecutionCount ?? 0));
-        Assert.All(code, c => Assert.True(c.Metadata["execution"]!["duration_s"]!.GetValue<double>() >= 0));
-        Assert.True(code[^1].Metadata["execution"]!["duration_s"]!.GetValue<double>() >= 0.2); // it slept 5 x 40 ms
+        Assert.All(code, c => Assert.True(Seconds(c) >= 0));
+        Assert.True(Seconds(code[^1]) >= 0.2); // it slept 5 x 40 ms
+
+        // nbclient's keys, with ISO 8601 strings as the nbformat schema requires.
+        static double Seconds(NotebookCell cell)
+        {
+            var execution = cell.Metadata["execution"]!;
+            var start = DateTime.Parse(execution["iopub.execute_input"]!.GetValue<string>(), null, System.Globalization.DateTimeStyles.RoundtripKind);
+            var end = DateTime.Parse(execution["shell.execute_reply"]!.GetValue<string>(), null, System.Globalization.DateTimeStyles.RoundtripKind);
+            return (end - start).TotalSeconds;
+        }
     }
 
     [Fact]
@@ -96,27 +107,26 @@ public sealed class ExecutionTests(ExecutedNotebook run) : IClassFixture<Execute
     }
 
     [Fact]
-    public void Displays_tensors_as_text_with_shape_and_dtype_and_html_as_html()
+    public void Displays_tensors_through_the_course_formatters_and_html_as_html()
     {
         var outputs = Outputs.Of(run.Executed, 7);
         Assert.All(outputs, o => Assert.Equal("display_data", Outputs.Kind(o)));
         var tensor = outputs[0]["data"]!["text/plain"]!.GetValue<string>();
         Assert.StartsWith("tensor of shape [2, 3], Int64, on cpu", tensor);
         Assert.Contains("[[0, 1, 2]", tensor);
+        var table = outputs[0]["data"]!["text/html"]!.GetValue<string>();
+        Assert.Contains("<caption style=\"text-align:left\">tensor of shape [2, 3], Int64, on cpu</caption>", table);
+        Assert.Contains("<td style=\"text-align:right\">5</td>", table);
         Assert.Equal("<b>bold</b>", outputs[1]["data"]!["text/html"]!.GetValue<string>());
     }
 
     [Fact]
-    public void Displays_plotly_charts_as_figure_json_and_html()
+    public void An_updated_display_replaces_its_output_in_place()
     {
         var outputs = Outputs.Of(run.Executed, 8);
-        var chart = outputs[0]["data"]!.AsObject();
-        var figure = chart["application/vnd.plotly.v1+json"]!.AsObject();
-        Assert.Equal("scatter", figure["data"]![0]!["type"]!.GetValue<string>());
-        Assert.Equal([0.5, 0.25, 0.125], figure["data"]![0]!["y"]!.AsArray().Select(y => y!.GetValue<double>()));
-        Assert.NotNull(figure["layout"]);
-        Assert.Contains("Plotly.newPlot", chart["text/html"]!.GetValue<string>());
-        Assert.True(chart.ContainsKey("text/plain"));
+        var shown = outputs[0];
+        Assert.Equal("display_data", Outputs.Kind(shown));
+        Assert.Equal("second", shown["data"]!["text/plain"]!.GetValue<string>());
         // The course library (through the #r of Course.dll) answered the cell's trailing expression.
         Assert.Equal("4", outputs[1]["data"]!["text/plain"]!.GetValue<string>());
     }

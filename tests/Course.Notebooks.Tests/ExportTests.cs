@@ -28,14 +28,14 @@ public sealed class ExportTests : IDisposable
         Assert.Equal("#:package TorchSharp-cpu@0.107.0", lines[0]);
         Assert.Equal($"#:project {Path.GetRelativePath(_folder["app"], Path.Combine(RepositoryRoot.Path, "src/Course/Course.csproj"))}", lines[1]);
         Assert.Contains("// # Chapter\n// Some prose.\n", text);
-        Assert.Contains("using static TorchSharp.torch;", text);
-        Assert.Contains("using Course.Data;", text);
+        Assert.Contains("using System.Linq;", text); // the imports .NET Interactive gives every cell, and nothing more
+        Assert.DoesNotContain("using static TorchSharp.torch;", text);
         Assert.DoesNotContain("#!csharp", text);
         Assert.DoesNotContain("Steps = 5;", text); // a run's injected parameters are not part of the program
         Assert.Contains("int Steps = 2;", text);
         Assert.Contains("display(p);", text); // the trailing expression a notebook would show
         Assert.Contains("static void display(object? value)", text);
-        Assert.DoesNotContain("static string html", text); // emitted only when used
+        Assert.DoesNotContain("static string HTML", text); // emitted only when used
         // C# wants usings first and types after the top-level statements.
         Assert.True(text.IndexOf("using System.Text.Json;") < text.IndexOf("// # Chapter"));
         Assert.True(text.IndexOf("record Point(int X);") > text.IndexOf("static void display"));

@@ -83,6 +83,30 @@ public sealed class FailureTests : IDisposable
     }
 
     [Fact]
+    public async Task Errors_stop_a_notebook_unless_allowed_or_tagged_raises_exception()
+    {
+        var path = _folder["errors.ipynb"];
+        new NotebookBuilder()
+            .Code("throw new InvalidOperationException(\"shown on purpose\");", NotebookWorker.RaisesExceptionTag)
+            .Code("Console.WriteLine(\"after the tagged cell\");")
+            .Code("int.Parse(\"not a number\");")
+            .Code("Console.WriteLine(\"after the untagged error\");")
+            .Save(path);
+
+        var stopped = await NotebookRunner.RunOneAsync(path, new RunOptions { OutputDirectory = _folder["stopped"] });
+        Assert.Equal(NotebookStatus.Failed, stopped.Status);
+        Assert.Equal((3, "FormatException"), (stopped.Failure!.CellNumber!.Value, stopped.Failure.Kind));
+        var executed = Notebook.Load(stopped.OutputPath);
+        Assert.Equal("InvalidOperationException", Outputs.Of(executed, 1)[0]["ename"]!.GetValue<string>());
+        Assert.Equal("after the tagged cell\n", Outputs.Stream(executed, 2, "stdout"));
+        Assert.Empty(Outputs.Of(executed, 4));
+
+        var allowed = await NotebookRunner.RunOneAsync(path, new RunOptions { OutputDirectory = _folder["allowed"], AllowErrors = true });
+        Assert.True(allowed.Succeeded, allowed.Summary);
+        Assert.Equal("after the untagged error\n", Outputs.Stream(Notebook.Load(allowed.OutputPath), 4, "stdout"));
+    }
+
+    [Fact]
     public async Task Refuses_an_unknown_parameter_naming_it_and_the_declared_ones()
     {
         var path = _folder["params.ipynb"];

@@ -9,17 +9,18 @@ public sealed class FormatTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
-    public void Builder_writes_notebooks_that_polyglot_notebooks_and_jupyter_open()
+    public void Builder_writes_nbformat_4_5_notebooks_for_the_course_kernel()
     {
         var path = _folder["built.ipynb"];
         new NotebookBuilder().Markdown("# Title\ntext").Code("int Steps = 1;\nSteps", "parameters").Save(path);
 
         var json = JsonNode.Parse(File.ReadAllText(path))!;
-        Assert.Equal(4, json["nbformat"]!.GetValue<int>());
-        Assert.Equal(".net-csharp", json["metadata"]!["kernelspec"]!["name"]!.GetValue<string>());
-        Assert.Equal(".NET (C#)", json["metadata"]!["kernelspec"]!["display_name"]!.GetValue<string>());
-        Assert.Equal("C#", json["metadata"]!["kernelspec"]!["language"]!.GetValue<string>());
-        Assert.Equal("polyglot-notebook", json["metadata"]!["language_info"]!["name"]!.GetValue<string>());
+        Assert.Equal((4, 5), (json["nbformat"]!.GetValue<int>(), json["nbformat_minor"]!.GetValue<int>()));
+        Assert.Equal("course-csharp", json["metadata"]!["kernelspec"]!["name"]!.GetValue<string>());
+        Assert.Equal("C# (course)", json["metadata"]!["kernelspec"]!["display_name"]!.GetValue<string>());
+        Assert.Equal("csharp", json["metadata"]!["kernelspec"]!["language"]!.GetValue<string>());
+        Assert.Equal("csharp", json["metadata"]!["language_info"]!["name"]!.GetValue<string>());
+        Assert.Equal(["cell-1", "cell-2"], json["cells"]!.AsArray().Select(c => c!["id"]!.GetValue<string>()));
         var code = json["cells"]![1]!;
         Assert.Equal("csharp", code["metadata"]!["dotnet_interactive"]!["language"]!.GetValue<string>());
         Assert.Equal("csharp", code["metadata"]!["polyglot_notebook"]!["kernelName"]!.GetValue<string>());
@@ -46,6 +47,20 @@ public sealed class FormatTests : IDisposable
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"x": [1, 2]}"""), cell["metadata"]!["custom"]));
         Assert.Equal("a1", cell["id"]!.GetValue<string>());
         Assert.Equal(5, saved["nbformat_minor"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void Gives_4_5_cells_unique_ids_and_keeps_the_ids_they_have()
+    {
+        var notebook = Notebook.Parse("""
+            {"cells": [{"cell_type": "markdown", "id": "intro", "metadata": {}, "source": "a"},
+                       {"cell_type": "markdown", "id": "intro", "metadata": {}, "source": "copied"},
+                       {"cell_type": "markdown", "metadata": {}, "source": "new"},
+                       {"cell_type": "markdown", "id": "bad id!", "metadata": {}, "source": "bad"}],
+             "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+            """);
+        var saved = JsonNode.Parse(notebook.ToJson())!["cells"]!.AsArray().Select(c => c!["id"]!.GetValue<string>()).ToList();
+        Assert.Equal(["intro", "cell-2", "cell-3", "cell-4"], saved);
     }
 
     [Fact]

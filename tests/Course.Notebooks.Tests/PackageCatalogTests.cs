@@ -10,7 +10,7 @@ public sealed class PackageCatalogTests
         Assert.Equal("0.107.0", catalog.PinnedVersion("torchsharp-cpu", null));
         Assert.Equal("TorchSharp-cpu", catalog.CanonicalName("torchsharp-cpu"));
         Assert.Contains("TorchSharp", catalog.AssembliesOf("TorchSharp-cpu")); // through its dependency on TorchSharp
-        Assert.Contains("Plotly.NET", catalog.AssembliesOf("Plotly.NET.CSharp"));
+        Assert.Contains("Microsoft.ML.Tokenizers", catalog.AssembliesOf("Microsoft.ML.Tokenizers.Data.R50kBase")); // and its dependency
     }
 
     [Fact]
@@ -24,7 +24,7 @@ public sealed class PackageCatalogTests
     [Fact]
     public void Refuses_another_version_naming_the_pinned_one()
     {
-        var e = Assert.Throws<NotebookException>(() => PackageCatalog.Current.PinnedVersion("Plotly.NET", "5.0.0"));
-        Assert.Contains("#r \"nuget: Plotly.NET, 6.0.0\"", e.Message);
+        var e = Assert.Throws<NotebookException>(() => PackageCatalog.Current.PinnedVersion("Microsoft.ML.Tokenizers", "1.0.0"));
+        Assert.Contains("#r \"nuget: Microsoft.ML.Tokenizers, 2.0.1\"", e.Message);
     }
 }

@@ -5,6 +5,7 @@
 #   2. mark the GLIBCXX_3.4.32 requirement weak, so the loader no longer refuses the file;
 #   3. add the shim as a needed library (RUNPATH has $ORIGIN, so it is found beside it).
 # The patched file is written to a temporary name and renamed, so an interrupted run leaves no half file.
+# Then it brings TorchSharp's own copies of the library up to date (see sync_consolidated_copies below).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 packages="${NUGET_PACKAGES:-$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')}"
@@ -14,10 +15,39 @@ lib="$native/libLibTorchSharp.so"
 [ "$(uname -s)" = Linux ] || exit 0
 [ -f "$lib" ] || { echo "debian12-fix: $lib not found; run 'dotnet restore' first." >&2; exit 1; }
 # ldd names a missing strict version as ": version `X' not found" (a weak one as "weak version"), and a missing shim
-# as "libglibcxx_shim.so => not found".
-needs_fix() { ldd "$lib" 2>&1 | grep -qE ": version .GLIBCXX_3\.4\.32' not found|libglibcxx_shim\.so => not found"; }
+# as "libglibcxx_shim.so => not found". ldd's output is read whole first: piped straight into grep -q, ldd could die of
+# SIGPIPE when grep stops at the first match, and pipefail then made an unpatched library look fixed (1 run in ~10).
+needs_fix() {
+    local out; out="$(ldd "$lib" 2>&1)" || true
+    grep -qE ": version .GLIBCXX_3\.4\.32' not found|libglibcxx_shim\.so => not found" <<<"$out"
+}
+
+# In notebooks and scripts (.NET Interactive, F# Interactive) TorchSharp loads its natives from a folder it fills itself:
+# it copies every .so of libtorch-cpu-linux-x64 and of this package into lib/<tfm>/cpu (or cuda-<version>) beside
+# TorchSharp.dll, the first time a notebook uses it, and never overwrites a file that is there. A copy made before
+# this fix (a notebook run before setup.sh) keeps the unpatched library for good, and the kernel then fails with
+# "doesn't contain a reference to libtorch-cpu-linux-x64" (the loader's real error: GLIBCXX_3.4.32 not found). So
+# every run makes the patched files in those folders equal to the package's; folders not made yet will copy them.
+synced=0
+sync_consolidated_copies() {
+    local dir name
+    for dir in "${native%/runtimes/linux-x64/native}"/lib/*/*/; do
+        dir="${dir%/}"
+        [ -f "$dir/libLibTorchSharp.so" ] || continue
+        for name in libLibTorchSharp.so libglibcxx_shim.so; do
+            if [ -f "$native/$name" ] && ! cmp -s "$native/$name" "$dir/$name"; then
+                cp "$native/$name" "$dir/$name.tmp"
+                mv "$dir/$name.tmp" "$dir/$name"
+                echo "debian12-fix: updated TorchSharp's consolidated copy (used by notebooks) $dir/$name"
+                synced=1
+            fi
+        done
+    done
+}
+
 if ! needs_fix; then
-    echo "debian12-fix: libstdc++ is new enough or the fix is applied; nothing to do."
+    sync_consolidated_copies
+    [ "$synced" = 1 ] || echo "debian12-fix: libstdc++ is new enough or the fix is applied; nothing to do."
     exit 0
 fi
 
@@ -49,3 +79,4 @@ if needs_fix; then
     echo "debian12-fix: the patch did not take; $lib still needs GLIBCXX_3.4.32." >&2; exit 1
 fi
 echo "debian12-fix: patched $lib (GLIBCXX_3.4.32 now optional; shim beside it)."
+sync_consolidated_copies

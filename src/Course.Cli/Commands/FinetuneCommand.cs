@@ -7,7 +7,6 @@ using Course.FineTuning;
 using Course.Models;
 using Course.Training;
 using Course.Visualization;
-using Plotly.NET.CSharp;
 using Spectre.Console;
 
 namespace Course.Cli.Commands;
@@ -86,7 +85,7 @@ public static class FinetuneCommand
         }
         var test = trainer.Score(data.Test);
         ClassifierReport.Print(test, $"test split ({data.Test.Count:N0} examples)");
-        Charts.ConfusionMatrix(test.Counts, data.Labels, $"{data.Name}: test confusion matrix").SaveHtml(Path.Combine(runDirectory, "confusion.html"));
+        ChartFiles.Save(Charts.ConfusionMatrix(test.Counts, data.Labels, $"{data.Name}: test confusion matrix"), Path.Combine(runDirectory, "confusion.html"));
         var summary = new { task = data.Name, split = "test", training_seconds = seconds, steps = trainer.Step, freeze_body = options.FreezeBody, random_body = randomBody, source, test = test.Summary() };
         File.WriteAllText(Path.Combine(runDirectory, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
         record.Finish(RunRecord.Completed, new Dictionary<string, double>
@@ -94,7 +93,7 @@ public static class FinetuneCommand
             ["test_accuracy"] = test.Accuracy, ["test_macro_f1"] = test.MacroF1, ["test_micro_f1"] = test.MicroF1,
             ["best_val_accuracy"] = trainer.BestValidationAccuracy ?? 0, ["training_seconds"] = seconds, ["steps"] = trainer.Step,
         }).Save(runDirectory);
-        Lines.Write($"Trained in {seconds:F1} s. Run folder {Markup.Escape(runDirectory)} (classifier.safetensors, metrics.jsonl, summary.json, confusion.html).");
+        Lines.Write($"Trained in {seconds:F1} s. Run folder {Markup.Escape(runDirectory)} (classifier.safetensors, metrics.jsonl, summary.json, confusion.html, confusion.svg).");
         return 0;
     }
 }

@@ -14,7 +14,8 @@ public static class NotebooksCommand
         var output = new Option<string?>("--output", "-o") { Description = "Write executed notebooks to this folder (default: in place)." };
         var timeout = new Option<double>("--timeout") { Description = "Seconds one cell may run before the notebook is stopped.", DefaultValueFactory = _ => new RunOptions().CellTimeout.TotalSeconds };
         var echo = new Option<bool>("--echo") { Description = "Print cell output as it happens." };
-        var run = new Command("run", "Execute notebooks headlessly (each in its own process) and save their outputs.") { paths, parameters, output, timeout, echo };
+        var allowErrors = new Option<bool>("--allow-errors") { Description = "Keep running after a cell fails and record its error (as nbconvert's --allow-errors); without it only cells tagged raises-exception may fail." };
+        var run = new Command("run", "Execute notebooks headlessly (each in its own process) and save their outputs.") { paths, parameters, output, timeout, echo, allowErrors };
         run.SetAction(async (parse, cancellation) =>
         {
             var seconds = parse.GetValue(timeout);
@@ -26,6 +27,7 @@ public static class NotebooksCommand
                 CellTimeout = TimeSpan.FromSeconds(seconds),
                 Log = Console.Out,
                 Echo = parse.GetValue(echo),
+                AllowErrors = parse.GetValue(allowErrors),
             };
             var results = await NotebookRunner.RunAsync(parse.GetValue(paths)!, options, cancellation);
             foreach (var failure in results.Where(r => !r.Succeeded && r.Failure is not null))

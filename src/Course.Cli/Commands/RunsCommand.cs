@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Course.Experiments;
 using Course.Visualization;
-using Plotly.NET.CSharp;
 using Spectre.Console;
 
 namespace Course.Cli.Commands;
@@ -13,15 +12,15 @@ public static class RunsCommand
     public static Command Create()
     {
         var runs = new Argument<string[]>("runs") { Description = "Run folders (a sweep folder stands for all its trials).", Arity = ArgumentArity.OneOrMore };
-        var chart = new Option<string>("--chart") { Description = "Where to write the validation-loss chart.", DefaultValueFactory = _ => "runs-compare.html" };
+        var chart = new Option<string>("--chart") { Description = "Where to write the validation-loss chart (an .svg of it goes beside).", DefaultValueFactory = _ => "runs-compare.html" };
         var compare = new Command("compare", "A table of the runs' settings and final metrics, and a chart of their validation loss.") { runs, chart };
         compare.SetAction(parse =>
         {
             var comparison = new RunComparison(parse.GetValue(runs)!);
             PrintTable(comparison);
             var path = parse.GetValue(chart)!;
-            Charts.CompareValidationLoss(comparison.Runs.Select(r => (Path.GetFileName(r.Directory.TrimEnd('/')), RunComparison.ValidationCurve(r.Directory)))).SaveHtml(path);
-            Lines.Write($"Validation-loss chart: {Markup.Escape(Path.GetFullPath(path))}");
+            ChartFiles.Save(Charts.CompareValidationLoss(comparison.Runs.Select(r => (Path.GetFileName(r.Directory.TrimEnd('/')), RunComparison.ValidationCurve(r.Directory)))), path);
+            Lines.Write($"Validation-loss chart: {Markup.Escape(Path.GetFullPath(path))} (and {Markup.Escape(Path.GetFileName(Path.ChangeExtension(path, ".svg")))})");
             return 0;
         });
 

@@ -74,13 +74,7 @@ public sealed class ScriptSessionStub : ICodeSession
         return tree.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error) ? new IsCompleteAnswer("invalid") : new IsCompleteAnswer("complete");
     }
 
-    private static CellOutcome Failed(Exception exception, string cellFile)
-    {
-        var error = CellError.From(exception, cellFile);
-        return new CellOutcome.Failed(new CellFailure(
-            error["ename"]!.GetValue<string>(), error["evalue"]!.GetValue<string>(),
-            error["traceback"]!.AsArray().Select(l => l!.GetValue<string>()).ToList(), error["line"]?.GetValue<int>()));
-    }
+    private static CellOutcome Failed(Exception exception, string cellFile) => new CellOutcome.Failed(CellErrors.From(exception, cellFile));
 
     private static string Text(object value) =>
         value is IFormattable formattable ? formattable.ToString(null, System.Globalization.CultureInfo.InvariantCulture) : value.ToString() ?? "";

@@ -1,4 +1,3 @@
-using Plotly.NET;
 using static TorchSharp.torch;
 
 namespace Course.Visualization;
@@ -8,10 +7,10 @@ public static class TeachingCharts
 {
     /// <summary>An attention heatmap from a 2-D (queries, keys) weight tensor; the tokens label both axes when
     /// the weights are square, as in self-attention.</summary>
-    public static GenericChart AttentionHeatmap(Tensor weights, IReadOnlyList<string> tokens, string title = "Attention weights") =>
+    public static Figure AttentionHeatmap(Tensor weights, IReadOnlyList<string> tokens, string title = "Attention weights") =>
         AttentionHeatmap(weights, tokens, tokens, title);
 
-    public static GenericChart AttentionHeatmap(Tensor weights, IReadOnlyList<string> queries, IReadOnlyList<string> keys, string title)
+    public static Figure AttentionHeatmap(Tensor weights, IReadOnlyList<string> queries, IReadOnlyList<string> keys, string title)
     {
         if (weights.dim() != 2)
             throw new ArgumentException($"Expected a 2-D (queries, keys) tensor; got shape [{string.Join(", ", weights.shape)}]. Index a batch and head first, e.g. weights[0, h].");

@@ -1,27 +1,26 @@
 using System.Reflection;
 using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Scripting;
 using Microsoft.CodeAnalysis.Scripting;
+using Microsoft.DotNet.Interactive.Formatting;
 
-namespace Course.Notebooks;
+namespace Course.Notebooks.Engine;
 
 /// <summary>
-/// What a notebook's code sees: the framework, the course library and its packages, default imports, and the
-/// references its <c>#r</c> directives add. Paths in directives are relative to the notebook's folder.
+/// What a notebook's code sees: what .NET Interactive's C# kernel gives every cell (the framework, its default
+/// imports, the formatting library behind <c>display</c>), plus the references the notebook's own <c>#r</c>
+/// directives add. Nothing else: a chapter that runs here names everything it needs, so it runs there too.
+/// Paths in directives are relative to the notebook's folder.
 /// </summary>
 internal sealed class ScriptEnvironment
 {
-    /// <summary>
-    /// Imported into every cell. Plotly.NET.CSharp rather than Plotly.NET: both define a Chart class and the
-    /// C# package's (optional named arguments, no F# option types) is the one meant for C#; importing both would
-    /// make Chart ambiguous. Plotly.NET types (Color, StyleParam) stay reachable by their full names.
-    /// </summary>
+    /// <summary>The namespaces .NET Interactive's C# kernel imports into every cell.</summary>
     public static readonly IReadOnlyList<string> DefaultImports =
-    [
-        "System", "System.Collections.Generic", "System.IO", "System.Linq", "System.Text", "System.Threading.Tasks",
-        "TorchSharp", "TorchSharp.torch", // a type: imported as 'using static TorchSharp.torch;'
-        "Course.Data",
-        "Plotly.NET.CSharp",
-    ];
+        ["System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq"];
+
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, DocumentationMode.Parse, SourceCodeKind.Script);
 
     private static readonly Dictionary<string, string> TrustedAssemblies =
         ((AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string) ?? "")
@@ -35,16 +34,25 @@ internal sealed class ScriptEnvironment
     public ScriptEnvironment(string baseDirectory, PackageCatalog catalog)
     {
         _catalog = catalog;
-        _options = DefaultReferences(ScriptOptions.Default)
+        _options = ScriptOptions.Default
+            .WithReferences(FrameworkReferences())
+            // As loaded assemblies, so values that cross between cells and the engine have one identity: the
+            // formatting library behind display(), and this engine, which holds the cells' globals and the interrupt
+            // check compiled into them.
+            .AddReferences(typeof(Formatter).Assembly, typeof(Microsoft.AspNetCore.Html.IHtmlContent).Assembly, typeof(ScriptEnvironment).Assembly)
             .WithImports(DefaultImports)
+            .WithLanguageVersion(LanguageVersion.Latest)
             .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(baseDirectory))
             .WithSourceResolver(ScriptSourceResolver.Default.WithBaseDirectory(baseDirectory))
             // Debug information gives runtime errors a line number within the cell.
             .WithEmitDebugInformation(true)
             .WithFileEncoding(Encoding.UTF8)
-            .WithOptimizationLevel(Microsoft.CodeAnalysis.OptimizationLevel.Release)
+            .WithOptimizationLevel(OptimizationLevel.Release)
             .WithAllowUnsafe(true);
     }
+
+    /// <summary>The references every cell has now (the defaults and what directives added so far).</summary>
+    public IEnumerable<MetadataReference> References => _options.MetadataReferences;
 
     /// <summary>
     /// Turns a cell's directives into references: NuGet packages map to the runner's own copies of the pinned
@@ -73,15 +81,11 @@ internal sealed class ScriptEnvironment
         return (Directive.Blank(code, handled), _options.WithFilePath(cellFile));
     }
 
-    /// <summary>The framework by path; the app's own assemblies (course library, packages) as the loaded
-    /// assemblies, so values cross between cells and the runner (display) with one identity.</summary>
-    private static ScriptOptions DefaultReferences(ScriptOptions options)
+    /// <summary>The shared framework, by path.</summary>
+    private static IEnumerable<MetadataReference> FrameworkReferences()
     {
         var frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        var framework = TrustedAssemblies.Values.Where(p => Path.GetDirectoryName(p) == frameworkDirectory);
-        var app = TrustedAssemblies.Where(a => Path.GetDirectoryName(a.Value) != frameworkDirectory)
-            .Select(a => LoadRunnerAssembly(a.Key)).OfType<Assembly>();
-        return options.WithReferences(framework.Select(p => Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(p))).AddReferences(app);
+        return TrustedAssemblies.Values.Where(p => Path.GetDirectoryName(p) == frameworkDirectory).Select(p => MetadataReference.CreateFromFile(p));
     }
 
     /// <summary>The runner's copy of an assembly by simple name, loading it if the app ships it; null otherwise.</summary>

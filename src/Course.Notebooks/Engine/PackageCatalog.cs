@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Course.Notebooks;
+namespace Course.Notebooks.Engine;
 
 /// <summary>
 /// The NuGet packages this runner was built with, read from the running app's .deps.json: exactly the course's

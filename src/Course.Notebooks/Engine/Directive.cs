@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Course.Notebooks;
+namespace Course.Notebooks.Engine;
 
 /// <summary>A <c>#r</c> or <c>#load</c> line of a cell, as Polyglot Notebooks writes them.</summary>
 internal abstract partial record Directive(int Line)

@@ -1,4 +1,4 @@
-namespace Course.Notebooks;
+namespace Course.Notebooks.Engine;
 
 /// <summary>
 /// The C# text of a code cell after its cell magic: Polyglot Notebooks marks a cell's kernel with a first line
