@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace Course.Notebooks.Kernel;
 
@@ -8,7 +7,7 @@ namespace Course.Notebooks.Kernel;
 /// file extensions.</summary>
 public static class KernelInfo
 {
-    public const string Implementation = "course-csharp";
+    public const string Implementation = "course-csharp"; // the implementation, whatever name the kernelspec is installed under
 
     public static JsonObject Content() => new()
     {
@@ -16,15 +15,8 @@ public static class KernelInfo
         ["protocol_version"] = MessageHeader.ProtocolVersion,
         ["implementation"] = Implementation,
         ["implementation_version"] = Version(),
-        ["language_info"] = new JsonObject
-        {
-            ["name"] = "csharp",
-            ["version"] = LanguageVersion.Latest.MapSpecifiedToEffectiveVersion().ToDisplayString(),
-            ["mimetype"] = "text/x-csharp",
-            ["file_extension"] = ".cs",
-            ["pygments_lexer"] = "csharp",
-            ["codemirror_mode"] = "text/x-csharp",
-        },
+        // The same language_info the project's notebooks carry, so a front end sees no change when it connects.
+        ["language_info"] = KernelIdentity.LanguageInfo(),
         ["banner"] = $"C# (course) kernel: Roslyn scripting on .NET {Environment.Version}",
         ["help_links"] = new JsonArray
         {

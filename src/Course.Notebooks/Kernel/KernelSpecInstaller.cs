@@ -24,8 +24,8 @@ public abstract record KernelSpecTarget
 /// </summary>
 public static partial class KernelSpecInstaller
 {
-    public const string DefaultName = "course-csharp";
-    public const string DisplayName = "C# (course)";
+    public const string DefaultName = KernelIdentity.DefaultName;
+    public const string DisplayName = KernelIdentity.DisplayName;
 
     /// <summary>Writes the kernelspec, replacing one of the same name; returns its folder.</summary>
     public static string Install(KernelSpecTarget target, string name = DefaultName)
@@ -64,7 +64,7 @@ public static partial class KernelSpecInstaller
         {
             ["argv"] = argv,
             ["display_name"] = DisplayName,
-            ["language"] = "csharp",
+            ["language"] = KernelIdentity.Language,
             ["interrupt_mode"] = "message",
             ["metadata"] = new JsonObject { ["debugger"] = false },
         };
