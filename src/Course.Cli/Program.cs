@@ -9,6 +9,7 @@ var root = new RootCommand("The course's command line: pretrain a GPT, sample fr
     EvaluateCommand.Create(),
     EnvCommand.Create(),
     NotebooksCommand.Create(),
+    KernelCommand.Create(),
     BenchCommand.Create(),
     DataCommand.Create(),
     ReferenceCommand.Create(),

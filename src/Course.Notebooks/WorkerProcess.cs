@@ -44,9 +44,10 @@ internal static class WorkerProcess
         return process;
     }
 
-    /// <summary>How to start the worker: in a self-contained publish (a machine without .NET, such as a GPU server)
-    /// its own apphost beside the assembly; otherwise `dotnet exec` of the assembly.</summary>
-    private static (string Program, string[] Prefix) Launcher(string assembly)
+    /// <summary>How to start this assembly (the worker, or the Jupyter kernel from kernel.json): in a self-contained
+    /// publish (a machine without .NET, such as a GPU server) its own apphost beside the assembly; otherwise
+    /// `dotnet exec` of the assembly.</summary>
+    internal static (string Program, string[] Prefix) Launcher(string assembly)
     {
         var apphost = Path.ChangeExtension(assembly, OperatingSystem.IsWindows() ? ".exe" : null);
         var selfContained = File.ReadAllText(Path.ChangeExtension(assembly, ".runtimeconfig.json")).Contains("\"includedFrameworks\"");
