@@ -1,4 +1,5 @@
 using Course.Notebooks;
+using Course.Notebooks.Engine;
 using Course.Notebooks.Kernel;
 
 // This executable is the notebook worker (NotebookRunner starts it once per notebook, see WorkerProcess) and the
@@ -11,8 +12,14 @@ switch (args)
         code = await NotebookWorker.RunAsync(notebook, baseDirectory, allowErrors: flags.Contains(WorkerProcess.AllowErrorsFlag));
         break;
     case [KernelEntry.Verb, .. var kernelArguments]:
-        // ScriptSessionStub stands in until the Roslyn CSharpSession is wired in; swap it here.
-        code = KernelEntry.Run(kernelArguments, () => new ScriptSessionStub());
+        code = KernelEntry.Run(kernelArguments, () =>
+        {
+            // Jupyter starts the kernel in the notebook's folder, where relative paths in cells start, as in the runner.
+            var session = new CSharpSession(Environment.CurrentDirectory);
+            // Roslyn's start-up runs on the cell thread while the front end connects, ahead of the first cell.
+            _ = session.WarmUpAsync();
+            return session;
+        });
         break;
     default:
         Console.Error.WriteLine("Course.Notebooks is the notebook worker started by the runner and the Jupyter kernel. Use: ./course notebooks run NOTEBOOK.ipynb, or ./course kernel install");

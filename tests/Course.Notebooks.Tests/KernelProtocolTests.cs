@@ -44,7 +44,6 @@ public sealed class KernelProtocolTests(JupyterClientHarness jupyter) : IClassFi
 
     [Fact] public void Interrupt_request_and_SIGINT_cancel_a_cell_waiting_for_input() => Passes("interrupt_input");
 
-    [Fact(Skip = "Waits for CSharpSession: the temporary ScriptSessionStub cannot stop a running `while (true) { }` " +
-                 "(Roslyn checks the token only between submissions). Remove this Skip when CSharpSession replaces the stub.")]
+    [Fact]
     public void Interrupt_stops_an_endless_loop_and_the_kernel_keeps_working() => Passes("interrupt");
 }

@@ -15,7 +15,7 @@ public static class PretrainCommand
 {
     public static Command Create()
     {
-        var preset = new Option<string>("--preset") { Description = $"Model size: {string.Join(", ", GptConfig.Presets.Keys)}.", DefaultValueFactory = _ => GptConfig.DefaultPreset };
+        var preset = new Option<string>("--preset") { Description = $"Model size: {string.Join(", ", Preset.All.Keys)}.", DefaultValueFactory = _ => Preset.Default };
         var corpus = new Option<string?>("--corpus") { Description = $"A catalog corpus ({string.Join(", ", CorpusCatalog.Names)}) or the path of a UTF-8 text file. Default: {Corpora.Default}." };
         var tokenizer = new Option<string?>("--tokenizer") { Description = $"Tokenizer spec: {string.Join("; ", Tokenizers.ValidSpecs)}. Default: char for char-level presets, r50k_base for gpt2." };
         var shards = new Option<string?>("--shards") { Description = "Train on token shards written by `course data prepare` (read memory-mapped) instead of --corpus and --tokenizer." };
@@ -40,17 +40,14 @@ public static class PretrainCommand
         };
         command.SetAction(parse =>
         {
-            var presetName = parse.GetValue(preset)!;
+            var chosen = Preset.Named(parse.GetValue(preset)!);
             var target = DeviceChoice.Resolve(parse.GetValue(device)!);
-            var config = GptConfig.Preset(presetName);
-            var recipe = Recipes.For(presetName);
+            var recipe = parse.GetValue(lr) is double peak ? chosen.Training.WithLearningRate(peak) : chosen.Training;
             var options = recipe with
             {
                 MaxSteps = parse.GetValue(steps) ?? recipe.MaxSteps,
                 BatchSize = parse.GetValue(batchSize) ?? recipe.BatchSize,
                 GradientAccumulationSteps = parse.GetValue(accumulation) ?? recipe.GradientAccumulationSteps,
-                LearningRate = parse.GetValue(lr) ?? recipe.LearningRate,
-                MinLearningRate = parse.GetValue(lr) is double peak ? peak / 10 : recipe.MinLearningRate,
                 EvalInterval = parse.GetValue(evalInterval) ?? recipe.EvalInterval,
                 EvalBatches = parse.GetValue(evalBatches) ?? recipe.EvalBatches,
                 Seed = parse.GetValue(seed) ?? recipe.Seed,
@@ -62,28 +59,25 @@ public static class PretrainCommand
             if (shardsDirectory is not null && (parse.GetValue(corpus) is not null || parse.GetValue(tokenizer) is not null))
                 throw new ArgumentException($"--shards {shardsDirectory} already fixes the corpus and the tokenizer (see its {ShardManifest.FileName}); leave out --corpus and --tokenizer.");
             var resuming = parse.GetValue(resume);
-            var runDirectory = RunFolder.Prepare(parse.GetValue(output) ?? Path.Combine("runs", $"{presetName}-{DateTime.Now:yyyyMMdd-HHmmss}"), resuming);
+            var runDirectory = RunFolder.Prepare(parse.GetValue(output) ?? Path.Combine("runs", $"{chosen.Name}-{DateTime.Now:yyyyMMdd-HHmmss}"), resuming);
             var download = new DownloadOptions { Progress = new Progress<DownloadProgress>(DownloadLine.Print), AllowUnverified = parse.GetValue(allowUnverified) };
             var data = shardsDirectory is not null
                 ? TrainingData.FromShards(shardsDirectory)
                 : TrainingData.FromCorpus(parse.GetValue(corpus) ?? Corpora.Default, download, resuming
                     ? _ => TokenizerStore.Load(Path.Combine(runDirectory, Trainer.LatestCheckpoint))
-                    : text => Tokenizers.FromSpec(parse.GetValue(tokenizer) ?? Recipes.DefaultTokenizer(presetName), text));
-            using (data) return Pretrain(presetName, config, options, data, target, runDirectory, resuming);
+                    : text => Tokenizers.FromSpec(parse.GetValue(tokenizer) ?? chosen.Tokenizer, text));
+            using (data) return Pretrain(chosen, options, data, target, runDirectory, resuming);
         });
         return command;
     }
 
-    private static int Pretrain(string presetName, GptConfig config, TrainingOptions options, TrainingData data, torch.Device device, string runDirectory, bool resume)
+    private static int Pretrain(Preset preset, TrainingOptions options, TrainingData data, torch.Device device, string runDirectory, bool resume)
     {
         var latest = Path.Combine(runDirectory, Trainer.LatestCheckpoint);
         var (corpus, tokenizer) = (data.Corpus, data.Tokenizer);
-        if (Recipes.VocabularyFromTokenizer(presetName)) config = config with { VocabSize = tokenizer.VocabSize };
-        else if (tokenizer.VocabSize > config.VocabSize)
-            throw new ArgumentException($"The tokenizer has {tokenizer.VocabSize} tokens, more than preset '{presetName}' has room for ({config.VocabSize}). " +
-                (data.Shards is null ? "Use --tokenizer r50k_base." : "Prepare shards with --tokenizer r50k_base, or use a preset that takes its vocabulary from the tokenizer."));
+        var config = preset.ModelFor(tokenizer.VocabSize);
 
-        Lines.Write($"[bold]course pretrain[/]: preset [green]{presetName}[/] on {device.type}, corpus [green]{Markup.Escape(corpus.Name)}[/] " +
+        Lines.Write($"[bold]course pretrain[/]: preset [green]{preset.Name}[/] on {device.type}, corpus [green]{Markup.Escape(corpus.Name)}[/] " +
                            $"({corpus.Bytes:N0} bytes, sha256 {corpus.Sha256[..12]}…), tokenizer {Markup.Escape(tokenizer.Kind)} ({tokenizer.VocabSize} tokens)");
         if (data.Shards is { } opened)
             Lines.Write($"Token shards {Markup.Escape(opened.Directory)}: {opened.TrainTokens:N0} training and {opened.ValidationTokens:N0} validation tokens, read memory-mapped");

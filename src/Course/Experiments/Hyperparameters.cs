@@ -10,7 +10,7 @@ public static class Hyperparameters
     private static readonly Dictionary<string, Func<(GptConfig Config, TrainingOptions Options), double, (GptConfig, TrainingOptions)>> Setters = new()
     {
         // As `course pretrain --lr`: the cosine decays to a tenth of the peak.
-        ["lr"] = (s, v) => (s.Config, s.Options with { LearningRate = v, MinLearningRate = v / 10 }),
+        ["lr"] = (s, v) => (s.Config, s.Options.WithLearningRate(v)),
         ["weight_decay"] = (s, v) => (s.Config, s.Options with { WeightDecay = v }),
         ["batch_size"] = (s, v) => (s.Config, s.Options with { BatchSize = Integer("batch_size", v) }),
         ["warmup_steps"] = (s, v) => (s.Config, s.Options with { WarmupSteps = Integer("warmup_steps", v) }),

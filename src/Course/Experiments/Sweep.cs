@@ -17,7 +17,7 @@ public sealed record SweepSpec(string Space, int? RandomTrials, int Budget, int 
         if (Budget <= 0) throw new ArgumentException($"The budget must be at least 1 trial (got {Budget}).");
         if (RandomTrials is <= 0) throw new ArgumentException($"--random needs at least 1 trial (got {RandomTrials}).");
         if (Steps <= 0) throw new ArgumentException($"--steps must be positive (got {Steps}).");
-        GptConfig.Preset(Preset);
+        Course.Preset.Named(Preset);
         return this;
     }
 
@@ -52,7 +52,8 @@ public sealed class Sweep(string directory, SweepSpec spec)
         if (corpus.Name != Spec.Corpus && Path.GetFullPath(corpus.Name) != Path.GetFullPath(Spec.Corpus))
             throw new ArgumentException($"The sweep is over corpus '{Spec.Corpus}', but '{corpus.Name}' was given.");
         RecordSpec();
-        var tokenizer = CharTokenizer.FromText(corpus.Text);
+        var preset = Preset.Named(Spec.Preset);
+        var tokenizer = Tokenizers.FromSpec(preset.Tokenizer, corpus.Text);
         var plan = Spec.Plan();
         var ran = new List<int>();
         for (int i = 0; i < plan.Count && !cancellation.IsCancellationRequested; i++)
@@ -64,9 +65,8 @@ public sealed class Sweep(string directory, SweepSpec spec)
                 continue;
             }
             if (System.IO.Directory.Exists(trialDirectory)) System.IO.Directory.Delete(trialDirectory, recursive: true);
-            var recipe = Recipes.For(Spec.Preset);
-            var baseOptions = recipe with { MaxSteps = Spec.Steps, EvalInterval = Math.Min(recipe.EvalInterval, Spec.Steps), Seed = Spec.Seed };
-            var (config, options) = Hyperparameters.Apply(GptConfig.Preset(Spec.Preset) with { VocabSize = tokenizer.VocabSize }, baseOptions, plan[i]);
+            var baseOptions = preset.Training with { MaxSteps = Spec.Steps, EvalInterval = Math.Min(preset.Training.EvalInterval, Spec.Steps), Seed = Spec.Seed };
+            var (config, options) = Hyperparameters.Apply(preset.ModelFor(tokenizer.VocabSize), baseOptions, plan[i]);
             var record = RunRecord.Start("sweep-trial", config, options, corpus.Name);
             System.IO.Directory.CreateDirectory(trialDirectory);
             record.Save(trialDirectory);

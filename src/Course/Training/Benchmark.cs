@@ -12,9 +12,9 @@ public sealed record BenchmarkSpec(string Name, GptConfig Model, int BatchSize, 
     /// tiny one for CPU and CI. gpt2 uses the 50304-token padded vocabulary, as nanoGPT trains it.</summary>
     public static IReadOnlyDictionary<string, BenchmarkSpec> Standard { get; } = new Dictionary<string, BenchmarkSpec>
     {
-        ["tiny"] = new("tiny", GptConfig.Preset("tiny"), 8, 1, Precision.Fp32),
-        ["shakespeare-char"] = new("shakespeare-char", GptConfig.Preset("shakespeare-char"), 64, 1, Precision.Bf16),
-        ["gpt2"] = new("gpt2", GptConfig.Preset("gpt2-padded"), 16, 1, Precision.Bf16),
+        ["tiny"] = new("tiny", Preset.Named("tiny").Model, 8, 1, Precision.Fp32),
+        ["shakespeare-char"] = new("shakespeare-char", Preset.Named("shakespeare-char").Model, 64, 1, Precision.Bf16),
+        ["gpt2"] = new("gpt2", Preset.Named("gpt2-padded").Model, 16, 1, Precision.Bf16),
     };
 }
 

@@ -30,6 +30,9 @@ public sealed record TrainingOptions
     /// <summary>The device's peak TFLOP/s at the training precision, for MFU in the metrics (null: not reported).</summary>
     public double? PeakTflops { get; init; }
 
+    /// <summary>The same options with this peak learning rate, decaying to a tenth of it, as nanoGPT's recipes do.</summary>
+    public TrainingOptions WithLearningRate(double peak) => this with { LearningRate = peak, MinLearningRate = peak / 10 };
+
     [System.Text.Json.Serialization.JsonIgnore]
     public LearningRateSchedule Schedule => new(LearningRate, MinLearningRate, WarmupSteps, DecaySteps ?? MaxSteps);
 

@@ -11,7 +11,7 @@ public class RunComparisonTests
     {
         var directory = Path.Combine(root.Path, name);
         Directory.CreateDirectory(directory);
-        (RunRecord.Start(kind, GptConfig.Preset("tiny"), new TrainingOptions(), "dotnet-docs") with { Schema = schema })
+        (RunRecord.Start(kind, Course.Preset.Named("tiny").Model, new TrainingOptions(), "dotnet-docs") with { Schema = schema })
             .Finish(RunRecord.Completed, metrics).Save(directory);
         return directory;
     }

@@ -63,7 +63,7 @@ public class SweepTests
     [InlineData("n_embd=32.5", "whole number")]
     public void Bad_search_spaces_are_refused_with_the_reason(string space, string expected)
     {
-        var e = Assert.Throws<ArgumentException>(() => Hyperparameters.Apply(Course.Models.GptConfig.Preset("tiny"), new Course.Training.TrainingOptions(),
+        var e = Assert.Throws<ArgumentException>(() => Hyperparameters.Apply(Course.Preset.Named("tiny").Model, new Course.Training.TrainingOptions(),
             SearchSpace.Parse(space).Grid()[0]));
         Assert.Contains(expected, e.Message);
         if (expected.StartsWith("Unknown")) Assert.Contains("n_embd", e.Message); // lists the known names

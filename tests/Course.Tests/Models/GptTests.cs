@@ -7,7 +7,7 @@ namespace Course.Tests.Models;
 
 public class GptTests
 {
-    private static readonly GptConfig Tiny = GptConfig.Preset("tiny");
+    private static readonly GptConfig Tiny = Course.Preset.Named("tiny").Model;
 
     private static Gpt NewModel(GptConfig config, long seed = 1)
     {
@@ -46,7 +46,7 @@ public class GptTests
     [InlineData("gpt2-padded", 124_475_904L)]
     public void Gpt2_presets_have_the_published_parameter_counts(string preset, long expected)
     {
-        var config = GptConfig.Preset(preset);
+        var config = Course.Preset.Named(preset).Model;
         Assert.Equal(expected, config.ParameterCount());
         using var model = NewModel(config);
         Assert.Equal(expected, model.ParameterCount());
@@ -58,7 +58,7 @@ public class GptTests
     [InlineData("shakespeare-char")]
     public void Formula_and_model_count_the_same_parameters(string preset)
     {
-        var config = GptConfig.Preset(preset);
+        var config = Course.Preset.Named(preset).Model;
         using var model = NewModel(config);
         Assert.Equal(config.ParameterCount(), model.ParameterCount());
         Assert.Equal(config.ParameterCount(includePositions: false), model.ParameterCount(includePositions: false));
@@ -154,7 +154,7 @@ public class GptTests
         Assert.Contains("NEmbd (30) must be divisible by NHead (4)", Assert.Throws<ArgumentException>(() => new GptConfig(10, 8, 1, 4, 30).Validate()).Message);
         Assert.Contains("NLayer must be positive", Assert.Throws<ArgumentException>(() => new GptConfig(10, 8, 0, 2, 8).Validate()).Message);
         Assert.Contains("Dropout must be in [0, 1)", Assert.Throws<ArgumentException>(() => new GptConfig(10, 8, 1, 2, 8, Dropout: 1).Validate()).Message);
-        Assert.Contains("Unknown preset 'huge'", Assert.Throws<ArgumentException>(() => GptConfig.Preset("huge")).Message);
+        Assert.Contains("Unknown preset 'huge'", Assert.Throws<ArgumentException>(() => Course.Preset.Named("huge").Model).Message);
         using var model = NewModel(Tiny);
         using var tooLong = zeros([1, Tiny.BlockSize + 1], dtype: ScalarType.Int64);
         Assert.Contains("exceeds the block size", Assert.Throws<ArgumentException>(() => model.forward(tooLong)).Message);

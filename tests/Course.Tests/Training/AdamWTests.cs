@@ -9,7 +9,7 @@ public class AdamWTests
     [Fact]
     public void Matches_TorchSharp_AdamW_with_decay_and_no_decay_groups()
     {
-        var config = GptConfig.Preset("tiny");
+        var config = Course.Preset.Named("tiny").Model;
         manual_seed(3);
         using var ours = new Gpt(config);
         manual_seed(3);

@@ -46,7 +46,7 @@ public class GpuPathTests
     [Fact]
     public void Mfu_counts_6N_plus_attention_flops_per_token()
     {
-        var gpt2 = GptConfig.Preset("gpt2");
+        var gpt2 = Course.Preset.Named("gpt2").Model;
         var n = 124_439_808L - 1024L * 768; // without the position embedding
         Assert.Equal(6.0 * n + 12.0 * 12 * 768 * 1024, Throughput.FlopsPerToken(gpt2));
         // The reference baseline: PyTorch eager GPT-2 at 302,867 tokens/s on an H100 is MFU 0.26 of 989 TFLOP/s.
@@ -58,7 +58,7 @@ public class GpuPathTests
     {
         var result = Benchmark.Run(BenchmarkSpec.Standard["tiny"], CPU, warmup: 1, steps: 2, peakTflops: null);
         Assert.True(result.MsPerStep > 0 && result.TokensPerSecond > 0);
-        Assert.Equal(result.Parameters, GptConfig.Preset("tiny").ParameterCount());
+        Assert.Equal(result.Parameters, Course.Preset.Named("tiny").Model.ParameterCount());
         var json = JsonDocument.Parse(JsonSerializer.Serialize(result, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower })).RootElement;
         foreach (var field in new[] { "name", "device", "torch_sharp", "libtorch", "config", "batch_size", "gradient_accumulation_steps", "precision",
                      "parameters", "timed_steps", "ms_per_step", "forward_backward_ms", "optimizer_ms", "tokens_per_second", "mfu", "peak_gpu_memory_bytes", "final_loss", "measured" })

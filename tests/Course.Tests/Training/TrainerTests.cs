@@ -168,7 +168,7 @@ public class TrainerTests
         Assert.Contains("Resume with the same tokenizer", error.Message);
     }
 
-    private static Course.Models.GptConfig GptConfigWithRoomFor(int vocabSize) => Course.Models.GptConfig.Preset("tiny") with { VocabSize = vocabSize };
+    private static Course.Models.GptConfig GptConfigWithRoomFor(int vocabSize) => Course.Preset.Named("tiny").Model with { VocabSize = vocabSize };
 
     /// <summary>Runs the trainer to its last step: the loss of every step, and of every evaluation (train, validation).</summary>
     private static (List<double> Steps, List<double> Evaluations) Losses(Trainer trainer)

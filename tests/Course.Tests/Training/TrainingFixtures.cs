@@ -16,7 +16,7 @@ internal static class TrainingFixtures
         return new CorpusText("test-corpus", text, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))), text.Length, "test");
     }
 
-    public static GptConfig Config(ITokenizer tokenizer) => GptConfig.Preset("tiny") with { VocabSize = tokenizer.VocabSize };
+    public static GptConfig Config(ITokenizer tokenizer) => Course.Preset.Named("tiny").Model with { VocabSize = tokenizer.VocabSize };
 
     public static TrainingOptions Options(int steps) => new()
     {
