@@ -3,10 +3,18 @@ using System.Text;
 
 namespace Course.Notebooks.Tests;
 
-/// <summary>Runs a program the tests need (dotnet run, Jupyter's tools) to its end and returns its exit code and output.</summary>
+/// <summary>How a child process ended: its exit code, and what it wrote to stdout and stderr.</summary>
+internal sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
+{
+    public string Output => StandardOutput + StandardError;
+
+    public void Deconstruct(out int exitCode, out string output) => (exitCode, output) = (ExitCode, Output);
+}
+
+/// <summary>Runs a program the tests need (dotnet run, Jupyter's tools) to its end.</summary>
 internal static class ChildProcess
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(string program, IEnumerable<string> arguments, TimeSpan timeout,
+    public static async Task<ProcessResult> RunAsync(string program, IEnumerable<string> arguments, TimeSpan timeout,
         string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program, arguments)
@@ -22,9 +30,9 @@ internal static class ChildProcess
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
 
         using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        var (stdout, stderr) = (new StringBuilder(), new StringBuilder());
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var limit = new CancellationTokenSource(timeout);
@@ -33,9 +41,9 @@ internal static class ChildProcess
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
-            lock (output) output.AppendLine($"[killed after {timeout.TotalSeconds:0} s]");
+            lock (stderr) stderr.AppendLine($"[killed after {timeout.TotalSeconds:0} s]");
         }
         process.WaitForExit(); // drains the asynchronous readers
-        lock (output) return (process.ExitCode, output.ToString());
+        lock (stdout) lock (stderr) return new ProcessResult(process.ExitCode, stdout.ToString(), stderr.ToString());
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Course.Notebooks.Tests;
 
 public sealed class ExportTests : IDisposable
@@ -72,16 +70,9 @@ public sealed class ExportTests : IDisposable
             "<ItemGroup><PackageVersion Include=\"Microsoft.ML.Tokenizers\" Version=\"2.0.1\" /></ItemGroup></Project>");
         var program = NotebookExporter.Export(path);
 
-        var start = new ProcessStartInfo("dotnet", ["run", program]) { WorkingDirectory = _folder.Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        // The test host's MSBuild variables would point the app's build at this test run's SDK state.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k == "MSBUILD_EXE_PATH").ToList())
-            start.Environment.Remove(name);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        var run = await ChildProcess.RunAsync("dotnet", ["run", program], TimeSpan.FromMinutes(3), _folder.Path);
 
-        Assert.True(process.ExitCode == 0, $"dotnet run {program} failed:\n{await stdout}\n{await stderr}\n{File.ReadAllText(program)}");
-        Assert.Equal("1,4,9\n7\n{\"Steps\":3}\n", (await stdout).Replace("\r", ""));
+        Assert.True(run.ExitCode == 0, $"dotnet run {program} failed:\n{run.Output}\n{File.ReadAllText(program)}");
+        Assert.Equal("1,4,9\n7\n{\"Steps\":3}\n", run.StandardOutput.Replace("\r", ""));
     }
 }
