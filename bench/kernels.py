@@ -1,0 +1,94 @@
+"""Measures the course's C# kernel against the official .NET Interactive kernel, through Jupyter's own client.
+
+For each kernel: the time from starting the kernel to the first cell's result (a fresh kernel each time, median of
+--starts), the round trip of an empty cell (median of --cells, after a warm-up), and the wall time of whole chapters
+run by nbclient. Both kernels must be registered where Jupyter finds them (bench/kernels.sh does that).
+Prints one JSON document.
+"""
+import argparse, json, os, platform, statistics, sys, time
+
+import nbclient, nbformat
+from jupyter_client.manager import KernelManager
+
+
+def first_result(kernel):
+    """Seconds from starting the kernel process to the execute_result of `1 + 1`."""
+    start = time.perf_counter()
+    manager = KernelManager(kernel_name=kernel)
+    manager.start_kernel()
+    client = manager.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=300)
+        message_id = client.execute("1 + 1")
+        while True:
+            message = client.get_iopub_msg(timeout=300)
+            if message["parent_header"].get("msg_id") == message_id and message["msg_type"] in ("execute_result", "error"):
+                if message["msg_type"] == "error":
+                    raise RuntimeError(f"{kernel}: {message['content']['evalue']}")
+                return time.perf_counter() - start
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def empty_cells(kernel, count):
+    """Round trips (execute_request to the reply) of an empty cell, after ten warm-up cells."""
+    manager = KernelManager(kernel_name=kernel)
+    manager.start_kernel()
+    client = manager.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=300)
+        times = []
+        for i in range(count + 10):
+            start = time.perf_counter()
+            reply = client.execute("", reply=True, timeout=300)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"{kernel}: empty cell failed: {reply['content']}")
+            if i >= 10:
+                times.append(time.perf_counter() - start)
+        return times
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def chapter(kernel, path):
+    """Wall time of nbclient executing the whole chapter, kernel start included."""
+    notebook = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    nbclient.NotebookClient(notebook, kernel_name=kernel, timeout=1800, startup_timeout=300,
+                            resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}}).execute()
+    return time.perf_counter() - start
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--kernels", nargs="+", default=["course-csharp", ".net-csharp"])
+    parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--cells", type=int, default=100)
+    parser.add_argument("--chapters", nargs="*", default=[])
+    args = parser.parse_args()
+
+    results = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform()}, "kernels": {}}
+    for kernel in args.kernels:
+        print(f"{kernel}: start to first result x{args.starts}", file=sys.stderr)
+        starts = [first_result(kernel) for _ in range(args.starts)]
+        print(f"{kernel}: {args.cells} empty cells", file=sys.stderr)
+        cells = empty_cells(kernel, args.cells)
+        chapters = {}
+        for path in args.chapters:
+            print(f"{kernel}: {os.path.basename(path)}", file=sys.stderr)
+            chapters[os.path.basename(path)] = round(chapter(kernel, path), 2)
+        results["kernels"][kernel] = {
+            "start_to_first_result_s": {"median": round(statistics.median(starts), 3), "all": [round(s, 3) for s in starts]},
+            "empty_cell_ms": {"median": round(1000 * statistics.median(cells), 2), "p90": round(1000 * sorted(cells)[int(0.9 * len(cells))], 2)},
+            "chapter_wall_s": chapters,
+        }
+    json.dump(results, sys.stdout, indent=2)
+    print()
+
+
+if __name__ == "__main__":
+    main()
