@@ -54,6 +54,27 @@ def empty_cells(kernel, count):
         manager.shutdown_kernel(now=True)
 
 
+def first_cell(kernel, path):
+    """Seconds from starting the kernel (in the chapter's folder) to the reply of the chapter's first code cell, which
+    holds its #r references: what a learner waits for after opening a chapter and running its first cell."""
+    notebook = nbformat.read(path, as_version=4)
+    code = next(c.source for c in notebook.cells if c.cell_type == "code")
+    start = time.perf_counter()
+    manager = KernelManager(kernel_name=kernel)
+    manager.start_kernel(cwd=os.path.dirname(os.path.abspath(path)))
+    client = manager.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=300)
+        reply = client.execute(code, reply=True, timeout=600)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"{kernel}: the first cell of {path} failed: {reply['content']}")
+        return time.perf_counter() - start
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
 def chapter(kernel, path):
     """Wall time of nbclient executing the whole chapter, kernel start included."""
     notebook = nbformat.read(path, as_version=4)
@@ -69,6 +90,7 @@ def main():
     parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--cells", type=int, default=100)
     parser.add_argument("--chapters", nargs="*", default=[])
+    parser.add_argument("--first-cell-of", help="also time opening this chapter: kernel start to its first cell's reply")
     args = parser.parse_args()
 
     results = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform()}, "kernels": {}}
@@ -77,6 +99,11 @@ def main():
         starts = [first_result(kernel) for _ in range(args.starts)]
         print(f"{kernel}: {args.cells} empty cells", file=sys.stderr)
         cells = empty_cells(kernel, args.cells)
+        opening = {}
+        if args.first_cell_of:
+            print(f"{kernel}: first cell of {args.first_cell_of} x{args.starts}", file=sys.stderr)
+            times = [first_cell(kernel, args.first_cell_of) for _ in range(args.starts)]
+            opening = {"chapter": os.path.basename(args.first_cell_of), "median_s": round(statistics.median(times), 3), "all": [round(t, 3) for t in times]}
         chapters = {}
         for path in args.chapters:
             print(f"{kernel}: {os.path.basename(path)}", file=sys.stderr)
@@ -85,6 +112,7 @@ def main():
             "start_to_first_result_s": {"median": round(statistics.median(starts), 3), "all": [round(s, 3) for s in starts]},
             "empty_cell_ms": {"median": round(1000 * statistics.median(cells), 2), "p90": round(1000 * sorted(cells)[int(0.9 * len(cells))], 2)},
             "chapter_wall_s": chapters,
+            "open_chapter_to_first_cell_s": opening,
         }
     json.dump(results, sys.stdout, indent=2)
     print()
