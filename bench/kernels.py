@@ -5,21 +5,38 @@ For each kernel: the time from starting the kernel to the first cell's result (a
 run by nbclient. Both kernels must be registered where Jupyter finds them (bench/kernels.sh does that).
 Prints one JSON document.
 """
-import argparse, json, os, platform, statistics, sys, time
+import argparse, contextlib, json, os, platform, statistics, sys, time
 
 import nbclient, nbformat
 from jupyter_client.manager import KernelManager
 
 
-def first_result(kernel):
-    """Seconds from starting the kernel process to the execute_result of `1 + 1`."""
-    start = time.perf_counter()
+@contextlib.contextmanager
+def running(kernel, cwd=None):
+    """A started kernel's client, ready to execute; the kernel is shut down afterwards."""
     manager = KernelManager(kernel_name=kernel)
-    manager.start_kernel()
+    manager.start_kernel(cwd=cwd)
     client = manager.client()
     client.start_channels()
     try:
         client.wait_for_ready(timeout=300)
+        yield client
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def run(client, kernel, code):
+    """Executes a cell and returns when its reply arrives; a failing cell stops the benchmark."""
+    reply = client.execute(code, reply=True, timeout=600)
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"{kernel}: {code[:40]!r} failed: {reply['content']}")
+
+
+def first_result(kernel):
+    """Seconds from starting the kernel process to the execute_result of `1 + 1`."""
+    start = time.perf_counter()
+    with running(kernel) as client:
         message_id = client.execute("1 + 1")
         while True:
             message = client.get_iopub_msg(timeout=300)
@@ -27,31 +44,18 @@ def first_result(kernel):
                 if message["msg_type"] == "error":
                     raise RuntimeError(f"{kernel}: {message['content']['evalue']}")
                 return time.perf_counter() - start
-    finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
 
 
 def empty_cells(kernel, count):
     """Round trips (execute_request to the reply) of an empty cell, after ten warm-up cells."""
-    manager = KernelManager(kernel_name=kernel)
-    manager.start_kernel()
-    client = manager.client()
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=300)
-        times = []
+    times = []
+    with running(kernel) as client:
         for i in range(count + 10):
             start = time.perf_counter()
-            reply = client.execute("", reply=True, timeout=300)
-            if reply["content"]["status"] != "ok":
-                raise RuntimeError(f"{kernel}: empty cell failed: {reply['content']}")
+            run(client, kernel, "")
             if i >= 10:
                 times.append(time.perf_counter() - start)
-        return times
-    finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
+    return times
 
 
 def first_cell(kernel, path):
@@ -60,19 +64,9 @@ def first_cell(kernel, path):
     notebook = nbformat.read(path, as_version=4)
     code = next(c.source for c in notebook.cells if c.cell_type == "code")
     start = time.perf_counter()
-    manager = KernelManager(kernel_name=kernel)
-    manager.start_kernel(cwd=os.path.dirname(os.path.abspath(path)))
-    client = manager.client()
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=300)
-        reply = client.execute(code, reply=True, timeout=600)
-        if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"{kernel}: the first cell of {path} failed: {reply['content']}")
+    with running(kernel, cwd=os.path.dirname(os.path.abspath(path))) as client:
+        run(client, kernel, code)
         return time.perf_counter() - start
-    finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
 
 
 def chapter(kernel, path):
