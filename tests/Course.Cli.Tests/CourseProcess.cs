@@ -10,7 +10,10 @@ internal sealed class CourseProcess : IDisposable
     private readonly StringBuilder _output = new();
     private readonly object _lock = new();
 
-    public CourseProcess(params string[] arguments)
+    public CourseProcess(params string[] arguments) : this(new Dictionary<string, string?>(), arguments) { }
+
+    /// <param name="environment">Variables to set (a null value removes one) on top of this process's environment.</param>
+    public CourseProcess(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -20,6 +23,7 @@ internal sealed class CourseProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Course.Cli.dll"));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         _process = Process.Start(start)!;
@@ -37,9 +41,12 @@ internal sealed class CourseProcess : IDisposable
     }
 
     /// <summary>Runs the CLI to the end and returns its exit code and everything it printed.</summary>
-    public static (int ExitCode, string Output) Run(params string[] arguments)
+    public static (int ExitCode, string Output) Run(params string[] arguments) => Run(new Dictionary<string, string?>(), arguments);
+
+    /// <summary>Runs the CLI to the end with <paramref name="environment"/> set; returns its exit code and output.</summary>
+    public static (int ExitCode, string Output) Run(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
-        using var process = new CourseProcess(arguments);
+        using var process = new CourseProcess(environment, arguments);
         return (process.WaitForExit(TimeSpan.FromMinutes(2)), process.Output);
     }
 
