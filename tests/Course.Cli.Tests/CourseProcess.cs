@@ -41,12 +41,9 @@ internal sealed class CourseProcess : IDisposable
     }
 
     /// <summary>Runs the CLI to the end and returns its exit code and everything it printed.</summary>
-    public static (int ExitCode, string Output) Run(params string[] arguments) => Run(new Dictionary<string, string?>(), arguments);
-
-    /// <summary>Runs the CLI to the end with <paramref name="environment"/> set; returns its exit code and output.</summary>
-    public static (int ExitCode, string Output) Run(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    public static (int ExitCode, string Output) Run(params string[] arguments)
     {
-        using var process = new CourseProcess(environment, arguments);
+        using var process = new CourseProcess(arguments);
         return (process.WaitForExit(TimeSpan.FromMinutes(2)), process.Output);
     }
 
