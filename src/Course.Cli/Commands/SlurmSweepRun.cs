@@ -35,7 +35,7 @@ internal static class SlurmSweepRun
         IReadOnlyList<TrialStatus> final = [];
         var interrupted = Interruptible.Run(cancellation =>
             final = executor.Watch(PollInterval, progress.Update, warning => Lines.Write($"[yellow]{Markup.Escape(warning)}[/]"), cancellation));
-        if (interrupted) return Interrupt(slurm, final, sweep.Directory, cancelOnExit);
+        if (interrupted) return Interrupt(slurm, executor.Status(), sweep.Directory, cancelOnExit);
 
         var failed = final.Count(t => t.State == TrialState.Failed);
         if (final.Any(t => t.State == TrialState.Completed)) RunsCommand.PrintTable(new RunComparison([sweep.Directory]));
