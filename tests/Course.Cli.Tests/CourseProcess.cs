@@ -10,7 +10,10 @@ internal sealed class CourseProcess : IDisposable
     private readonly StringBuilder _output = new();
     private readonly object _lock = new();
 
-    public CourseProcess(params string[] arguments)
+    public CourseProcess(params string[] arguments) : this(new Dictionary<string, string?>(), arguments) { }
+
+    /// <param name="environment">Variables to set (a null value removes one) on top of this process's environment.</param>
+    public CourseProcess(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -20,6 +23,7 @@ internal sealed class CourseProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Course.Cli.dll"));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         _process = Process.Start(start)!;

@@ -47,7 +47,8 @@ public sealed class Sweep(string directory, SweepSpec spec)
     public string TrialDirectory(int index) => Path.Combine(Directory, TrialsFolder, $"trial-{index:D3}");
 
     /// <summary>Runs the trials not yet completed; returns the indices of those it ran.</summary>
-    public IReadOnlyList<int> Run(CorpusText corpus, Device device, Action<string>? log = null, CancellationToken cancellation = default)
+    /// <param name="only">Just these trials of the plan (a Slurm array task runs one); null for all.</param>
+    public IReadOnlyList<int> Run(CorpusText corpus, Device device, Action<string>? log = null, CancellationToken cancellation = default, IReadOnlySet<int>? only = null)
     {
         if (corpus.Name != Spec.Corpus && Path.GetFullPath(corpus.Name) != Path.GetFullPath(Spec.Corpus))
             throw new ArgumentException($"The sweep is over corpus '{Spec.Corpus}', but '{corpus.Name}' was given.");
@@ -58,6 +59,7 @@ public sealed class Sweep(string directory, SweepSpec spec)
         var ran = new List<int>();
         for (int i = 0; i < plan.Count && !cancellation.IsCancellationRequested; i++)
         {
+            if (only is not null && !only.Contains(i)) continue;
             var trialDirectory = TrialDirectory(i);
             if (RunRecord.IsCompleted(trialDirectory))
             {
@@ -89,7 +91,7 @@ public sealed class Sweep(string directory, SweepSpec spec)
 
     public static bool IsSweep(string directory) => File.Exists(Path.Combine(directory, SpecFile));
 
-    private void RecordSpec()
+    internal void RecordSpec()
     {
         var path = Path.Combine(Directory, SpecFile);
         if (File.Exists(path))
