@@ -32,7 +32,7 @@ public static class Hyperparameters
         foreach (var (name, value) in values)
         {
             if (!Setters.TryGetValue(name, out var set))
-                throw new ArgumentException($"Unknown hyperparameter '{name}'. Known: {string.Join(", ", Names)}.");
+                throw new UserError($"Unknown hyperparameter '{name}'. Known: {string.Join(", ", Names)}.");
             state = set(state, value);
         }
         return (state.config.Validate(), state.options.Validate());
@@ -43,5 +43,5 @@ public static class Hyperparameters
         string.Join(",", values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value.ToString("G6", CultureInfo.InvariantCulture)}"));
 
     private static int Integer(string name, double value) =>
-        value == Math.Floor(value) && value is > 0 and <= int.MaxValue ? (int)value : throw new ArgumentException($"{name} must be a positive whole number (got {value.ToString(CultureInfo.InvariantCulture)}).");
+        value == Math.Floor(value) && value is > 0 and <= int.MaxValue ? (int)value : throw new UserError($"{name} must be a positive whole number (got {value.ToString(CultureInfo.InvariantCulture)}).");
 }
