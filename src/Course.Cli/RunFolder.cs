@@ -28,16 +28,16 @@ public sealed class RunFolder : IDisposable
     {
         var full = System.IO.Path.GetFullPath(path);
         if (File.Exists(full)) throw new UserError($"{full} is a file, not a run folder. Choose another --out.");
-        FolderLock folderLock;
+        var folderLock = FolderLock.Acquire(full, "run folder");
         try
         {
-            folderLock = FolderLock.Acquire(full, "run folder");
             var probe = System.IO.Path.Combine(full, $".write-test-{Environment.ProcessId}");
             File.WriteAllText(probe, "");
             File.Delete(probe);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            folderLock.Dispose();
             throw new UserError($"Cannot write to the run folder {full} ({e.Message}). Choose another --out.");
         }
         var cleaned = Checkpoint.CleanInterruptedSaves(System.IO.Path.Combine(full, "checkpoints"));

@@ -23,6 +23,9 @@ public static class NotebooksCommand
             var seconds = parse.GetValue(timeout);
             // TimeSpan holds about 29,000 years, but a cell that runs for more than a day is stuck, not slow.
             if (!(seconds is > 0 and <= MaxTimeoutSeconds)) throw new UserError($"--timeout must be a number of seconds above 0 and at most {MaxTimeoutSeconds:N0} (got {seconds}).");
+            foreach (var path in parse.GetValue(paths)!)
+                if (!File.Exists(path))
+                    throw new UserError(Directory.Exists(path) ? $"{path} is a folder; give the .ipynb files in it (e.g. {Path.Combine(path, "*.ipynb")})." : $"Notebook {path} does not exist.");
             var options = new RunOptions
             {
                 OutputDirectory = parse.GetValue(output),

@@ -54,18 +54,21 @@ public static class PretrainCommand
             fresh.Validate();
             var download = new DownloadOptions { Progress = new Progress<DownloadProgress>(DownloadLine.Print), AllowUnverified = parse.GetValue(allowUnverified) };
 
-            using var folder = parse.GetValue(resume)
-                ? RunFolder.Open(parse.GetValue(output) ?? throw new UserError("--resume needs the --out folder of the run to continue."))
-                : RunFolder.OpenNew(parse.GetValue(output) ?? Path.Combine("runs", $"{chosen.Name}-{DateTime.Now:yyyyMMdd-HHmmss}"), "Add --resume to continue it, or choose another --out.");
-            using var point = parse.GetValue(resume) ? ResumePoint.Find(folder.Path) : null;
-            if (parse.GetValue(resume) && point is null)
+            TrainingData FreshData() => LoadData(request.Shards, request.Corpus ?? Corpora.Default, download, text => Tokenizers.FromSpec(request.Tokenizer ?? chosen.Tokenizer, text));
+            if (!parse.GetValue(resume))
+            {
+                // The data first: a missing corpus or a bad tokenizer spec is reported without touching any folder.
+                using var data = FreshData();
+                using var created = RunFolder.OpenNew(parse.GetValue(output) ?? Path.Combine("runs", $"{chosen.Name}-{DateTime.Now:yyyyMMdd-HHmmss}"), "Add --resume to continue it, or choose another --out.");
+                return Pretrain(chosen.ModelFor(data.Tokenizer.VocabSize), chosen.Name, fresh, data, target, created.Path, resumeFrom: null);
+            }
+            using var folder = RunFolder.Open(parse.GetValue(output) ?? throw new UserError("--resume needs the --out folder of the run to continue."));
+            using var point = ResumePoint.Find(folder.Path);
+            if (point is null)
             {
                 if (folder.HoldsRun) throw new UserError($"{folder.Path} has no checkpoint to resume. Start a new run with another --out.");
                 Lines.Write($"[yellow]{Markup.Escape(folder.Path)} has no checkpoint yet[/] (the run stopped before its first save): starting it from step 0.");
-            }
-            if (point is null)
-            {
-                using var data = LoadData(request.Shards, request.Corpus ?? Corpora.Default, download, text => Tokenizers.FromSpec(request.Tokenizer ?? chosen.Tokenizer, text));
+                using var data = FreshData();
                 return Pretrain(chosen.ModelFor(data.Tokenizer.VocabSize), chosen.Name, fresh, data, target, folder.Path, resumeFrom: null);
             }
             var saved = point.Manifest;

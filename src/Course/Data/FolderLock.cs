@@ -15,7 +15,9 @@ public sealed class FolderLock : IDisposable
     private static readonly HashSet<string> HeldHere = new(StringComparer.Ordinal);
     private readonly FileStream _stream;
 
-    private FolderLock(string directory, FileStream stream) => (Directory, _stream) = (directory, stream);
+    private readonly bool _created;
+
+    private FolderLock(string directory, FileStream stream, bool created) => (Directory, _stream, _created) = (directory, stream, created);
 
     public string Directory { get; }
 
@@ -25,7 +27,13 @@ public sealed class FolderLock : IDisposable
     public static FolderLock Acquire(string directory, string what)
     {
         var full = Path.GetFullPath(directory);
-        System.IO.Directory.CreateDirectory(full);
+        if (File.Exists(full)) throw new UserError($"{full} is a file, not a {what}. Choose another folder.");
+        var created = !System.IO.Directory.Exists(full);
+        try { System.IO.Directory.CreateDirectory(full); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserError($"Cannot create the {what} {full} ({e.Message}). Choose another folder.");
+        }
         var path = Path.Combine(full, FileName);
         lock (HeldHere)
             if (!HeldHere.Add(full))
@@ -33,7 +41,8 @@ public sealed class FolderLock : IDisposable
         FileStream? stream = null;
         try
         {
-            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            try { stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete); }
+            catch (UnauthorizedAccessException e) { throw new UserError($"Cannot write to the {what} {full} ({e.Message}). Choose another folder."); }
             try { stream.Lock(0, 1); }
             catch (IOException)
             {
@@ -43,7 +52,7 @@ public sealed class FolderLock : IDisposable
             stream.SetLength(0);
             using (var writer = new StreamWriter(stream, leaveOpen: true)) writer.Write($"{Environment.ProcessId} {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}\n");
             stream.Flush();
-            return new FolderLock(full, stream);
+            return new FolderLock(full, stream, created);
         }
         catch
         {
@@ -64,9 +73,15 @@ public sealed class FolderLock : IDisposable
         return space < 0 ? $"PID {pid}" : $"PID {pid}: course {text[(space + 1)..]}";
     }
 
+    /// <summary>Releases the lock. A folder that this lock created and that holds nothing else is removed: a command
+    /// refused before it wrote anything leaves no trace.</summary>
     public void Dispose()
     {
+        var unused = _created && System.IO.Directory.EnumerateFileSystemEntries(Directory).All(e => Path.GetFileName(e) == FileName);
         _stream.Dispose(); // closing the file releases the lock
         lock (HeldHere) HeldHere.Remove(Directory);
+        if (!unused) return;
+        try { System.IO.Directory.Delete(Directory, recursive: true); }
+        catch (IOException) { } // another process took the folder meanwhile: it is theirs now
     }
 }

@@ -17,7 +17,9 @@ public sealed record SweepSpec(string Space, int? RandomTrials, int Budget, int 
         if (Budget <= 0) throw new UserError($"The budget must be at least 1 trial (got {Budget}).");
         if (RandomTrials is <= 0) throw new UserError($"--random needs at least 1 trial (got {RandomTrials}).");
         if (Steps <= 0) throw new UserError($"--steps must be positive (got {Steps}).");
-        Course.Preset.Named(Preset);
+        var preset = Course.Preset.Named(Preset);
+        // Every trial is checked now, so a bad value is reported before the sweep folder is touched.
+        foreach (var values in Plan()) Hyperparameters.Apply(preset.Model, preset.Training with { MaxSteps = Steps }, values);
         return this;
     }
 
