@@ -53,20 +53,11 @@ def main(path):
     out.update(logits=logits.detach(), loss=loss.detach().reshape(1))
     out.update({f"grad.{n}": p.grad.clone() for n, p in model.named_parameters()})
 
-    o = OPTIMIZER
-    optimizer = model.adamw(o["lr"], o["weight_decay"], (o["beta1"], o["beta2"]), o["eps"])
-    losses = []
-    for _ in range(o["steps"]):
-        optimizer.zero_grad(set_to_none=True)
-        _, step_loss = model(x, y)
-        step_loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), o["grad_clip"])
-        optimizer.step()
-        losses.append(step_loss.item())
+    losses = model.train_steps(x, y, OPTIMIZER)
     out["step_losses"] = torch.tensor(losses)
     out.update({f"after.{n}": p.detach().clone() for n, p in model.named_parameters()})
 
-    save(path, out, {"config": json.dumps(CONFIG), "optimizer": json.dumps(o), "torch": torch.__version__})
+    save(path, out, {"config": json.dumps(CONFIG), "optimizer": json.dumps(OPTIMIZER), "torch": torch.__version__})
     print(f"wrote {path}: loss {loss.item():.6f}, step losses {[round(v, 6) for v in losses]}")
 
 

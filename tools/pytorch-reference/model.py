@@ -101,3 +101,17 @@ class GPT(nn.Module):
         # PyTorch 1.13's AdamW has no fused switch; only the GPU benchmark asks for the fused kernel.
         extra = {"fused": True} if fused else {}
         return torch.optim.AdamW(groups, lr=lr, betas=betas, eps=eps, **extra)
+
+    def train_steps(self, x, y, opt):
+        """opt["steps"] AdamW steps on one batch with gradient clipping, as the C# tests and `course reference` do;
+        returns the loss of each step (before its update). opt holds lr, weight_decay, beta1, beta2, eps, grad_clip."""
+        optimizer = self.adamw(opt["lr"], opt["weight_decay"], (opt["beta1"], opt["beta2"]), opt["eps"])
+        losses = []
+        for _ in range(opt["steps"]):
+            optimizer.zero_grad(set_to_none=True)
+            _, loss = self(x, y)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(self.parameters(), opt["grad_clip"])
+            optimizer.step()
+            losses.append(loss.item())
+        return losses

@@ -31,19 +31,6 @@ internal static class TrainingFixtures
         return new Trainer(Config(tokenizer) with { Dropout = dropout }, corpus, tokenizer, options, TorchSharp.torch.CPU, runDirectory);
     }
 
-    /// <summary>A fresh folder under one folder per test process, which is deleted when the process exits.</summary>
-    public static string TempDirectory() => Directory.CreateDirectory(Path.Combine(Root, Guid.NewGuid().ToString("N"))).FullName;
-
-    private static readonly string Root = CreateRoot();
-
-    private static string CreateRoot()
-    {
-        var root = Directory.CreateTempSubdirectory("course-tests-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try { Directory.Delete(root, recursive: true); }
-            catch (IOException) { } // a file still open on a slow machine; the OS cleans temp eventually
-        };
-        return root;
-    }
+    /// <summary>A fresh folder for a test, under <see cref="TestFolders"/>.</summary>
+    public static string TempDirectory() => TestFolders.New();
 }
