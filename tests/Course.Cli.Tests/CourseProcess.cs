@@ -52,7 +52,7 @@ internal sealed class CourseProcess : IDisposable
     public static (int ExitCode, string Output) Run(params string[] arguments)
     {
         using var process = new CourseProcess(arguments);
-        return (process.WaitForExit(TimeSpan.FromMinutes(2)), process.Output);
+        return (process.WaitForExit(TimeSpan.FromMinutes(5)), process.Output); // generous: CI machines are often shared
     }
 
     /// <summary>Runs the CLI to the end, asserts that it succeeded, and returns what it printed.</summary>

@@ -32,7 +32,7 @@ public sealed class FolderLock : IDisposable
         try { System.IO.Directory.CreateDirectory(full); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UserError($"Cannot create the {what} {full} ({e.Message}). Choose another folder.");
+            throw new UserError($"Cannot write to the {what} {full} ({e.Message}). Choose another folder.");
         }
         var path = Path.Combine(full, FileName);
         lock (HeldHere)
