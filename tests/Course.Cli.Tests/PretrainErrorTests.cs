@@ -65,7 +65,7 @@ public class PretrainErrorTests
         var corpus = SmallCorpus();
         var (exitCode, output) = CourseProcess.Run("pretrain", "--preset", "tiny", "--corpus", corpus, "--steps", "2", "--eval-interval", "1", "--eval-batches", "1", "--out", run);
         Assert.True(exitCode == 0, output);
-        AssertUserError(["pretrain", "--preset", "cpu-small", "--corpus", corpus, "--steps", "2", "--out", run, "--resume"], "Resume with the same preset");
+        AssertUserError(["pretrain", "--preset", "cpu-small", "--corpus", corpus, "--steps", "2", "--out", run, "--resume"], "--preset cpu-small (the run's model is tiny");
         AssertUserError(["pretrain", "--preset", "tiny", "--corpus", corpus, "--steps", "2", "--out", run], "already holds a run. Add --resume");
     }
 
