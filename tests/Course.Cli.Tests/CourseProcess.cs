@@ -35,6 +35,18 @@ internal sealed class CourseProcess : IDisposable
 
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>SIGKILL, as `kill -9` sends: the process gets no chance to clean up.</summary>
+    public void KillHard() => _process.Kill();
+
+    /// <summary>Sends <paramref name="signal"/> ("INT", "TERM", "HUP") with kill(1), as a terminal or a container runtime does.</summary>
+    public void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", Id.ToString()])!;
+        kill.WaitForExit();
+    }
+
     public string Output
     {
         get { lock (_lock) return _output.ToString(); }
@@ -44,7 +56,7 @@ internal sealed class CourseProcess : IDisposable
     public static (int ExitCode, string Output) Run(params string[] arguments)
     {
         using var process = new CourseProcess(arguments);
-        return (process.WaitForExit(TimeSpan.FromMinutes(2)), process.Output);
+        return (process.WaitForExit(TimeSpan.FromMinutes(5)), process.Output); // generous: CI machines are often shared
     }
 
     /// <summary>Runs the CLI to the end, asserts that it succeeded, and returns what it printed.</summary>

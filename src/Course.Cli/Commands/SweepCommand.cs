@@ -34,14 +34,15 @@ public static class SweepCommand
         {
             var (gridText, spaceText, draws) = (parse.GetValue(grid), parse.GetValue(space), parse.GetValue(random));
             if ((gridText is null) == (draws is null))
-                throw new ArgumentException("Give either --grid \"NAME=V1,V2;...\" or --random N --space \"NAME=V1,V2;...\".");
-            if (draws is not null && spaceText is null) throw new ArgumentException("--random needs --space \"NAME=V1,V2;...\" to draw from.");
+                throw new UserError("Give either --grid \"NAME=V1,V2;...\" or --random N --space \"NAME=V1,V2;...\".");
+            if (draws is not null && spaceText is null) throw new UserError("--random needs --space \"NAME=V1,V2;...\" to draw from.");
             var searchText = gridText ?? spaceText!;
             var planned = draws ?? SearchSpace.Parse(searchText).Grid().Count;
             var corpusName = parse.GetValue(corpus)!;
             var spec = new SweepSpec(searchText, draws, parse.GetValue(budget) ?? planned, parse.GetValue(steps), parse.GetValue(preset)!, corpusName, parse.GetValue(seed)).Validate();
             var slurm = executor.Read(parse);
             var sweep = new Sweep(parse.GetValue(output) ?? Path.Combine("runs", $"sweep-{DateTime.Now:yyyyMMdd-HHmmss}"), spec);
+            using var folderLock = FolderLock.Acquire(sweep.Directory, "sweep folder");
             var corpusText = Corpora.Load(corpusName);
             Lines.Write($"[bold]course sweep[/]: {spec.Plan().Count} trials of {spec.Steps} steps ({Markup.Escape(searchText)}) in {Markup.Escape(sweep.Directory)}");
             // The corpus is loaded (fetched into the cache) either way: Slurm's trials then all read it from there.

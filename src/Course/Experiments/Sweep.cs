@@ -14,10 +14,12 @@ public sealed record SweepSpec(string Space, int? RandomTrials, int Budget, int 
     public SweepSpec Validate()
     {
         SearchSpace.Parse(Space);
-        if (Budget <= 0) throw new ArgumentException($"The budget must be at least 1 trial (got {Budget}).");
-        if (RandomTrials is <= 0) throw new ArgumentException($"--random needs at least 1 trial (got {RandomTrials}).");
-        if (Steps <= 0) throw new ArgumentException($"--steps must be positive (got {Steps}).");
-        Course.Preset.Named(Preset);
+        if (Budget <= 0) throw new UserError($"The budget must be at least 1 trial (got {Budget}).");
+        if (RandomTrials is <= 0) throw new UserError($"--random needs at least 1 trial (got {RandomTrials}).");
+        if (Steps <= 0) throw new UserError($"--steps must be positive (got {Steps}).");
+        var preset = Course.Preset.Named(Preset);
+        // Every trial is checked now, so a bad value is reported before the sweep folder is touched.
+        foreach (var values in Plan()) Hyperparameters.Apply(preset.Model, preset.Training with { MaxSteps = Steps }, values);
         return this;
     }
 
@@ -51,7 +53,7 @@ public sealed class Sweep(string directory, SweepSpec spec)
     public IReadOnlyList<int> Run(CorpusText corpus, Device device, Action<string>? log = null, CancellationToken cancellation = default, IReadOnlySet<int>? only = null)
     {
         if (corpus.Name != Spec.Corpus && Path.GetFullPath(corpus.Name) != Path.GetFullPath(Spec.Corpus))
-            throw new ArgumentException($"The sweep is over corpus '{Spec.Corpus}', but '{corpus.Name}' was given.");
+            throw new UserError($"The sweep is over corpus '{Spec.Corpus}', but '{corpus.Name}' was given.");
         RecordSpec();
         var preset = Preset.Named(Spec.Preset);
         var tokenizer = Tokenizers.FromSpec(preset.Tokenizer, corpus.Text);
@@ -98,7 +100,7 @@ public sealed class Sweep(string directory, SweepSpec spec)
         {
             var saved = JsonSerializer.Deserialize<SweepSpec>(File.ReadAllText(path), Json);
             if (saved != Spec)
-                throw new ArgumentException($"{Directory} holds a sweep with another spec ({saved}); this one is {Spec}. Resume it with the same options, or choose another --out.");
+                throw new UserError($"{Directory} holds a sweep with another spec ({saved}); this one is {Spec}. Resume it with the same options, or choose another --out.");
             return;
         }
         System.IO.Directory.CreateDirectory(Directory);

@@ -14,7 +14,7 @@ public sealed class CharTokenizer : ITokenizer
     public CharTokenizer(IEnumerable<char> vocabulary)
     {
         _chars = vocabulary.Distinct().Order().ToArray();
-        if (_chars.Length == 0) throw new ArgumentException("A character vocabulary needs at least one character.", nameof(vocabulary));
+        if (_chars.Length == 0) throw new UserError("A character vocabulary needs at least one character.");
         _ids = _chars.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
     }
 
@@ -33,7 +33,7 @@ public sealed class CharTokenizer : ITokenizer
             if (!_ids.TryGetValue(text[i], out ids[i]))
                 throw new ArgumentException(
                     $"Character {Describe(text[i])} at position {i} is not in this tokenizer's vocabulary of {VocabSize} characters " +
-                    "(it was built from the training text). Use only characters that occur in the corpus.", nameof(text));
+                    "(it was built from the training text). Use only characters that occur in the corpus.");
         }
         return ids;
     }
@@ -48,7 +48,7 @@ public sealed class CharTokenizer : ITokenizer
     }
 
     internal static CharTokenizer FromJson(JsonElement root) =>
-        new(root.GetProperty("chars").GetString() ?? throw new InvalidDataException("tokenizer.json: 'chars' is missing."));
+        new(root.GetProperty("chars").GetString() ?? throw new UserError("tokenizer.json: 'chars' is missing."));
 
     private static string Describe(char c) => char.IsControl(c) ? $"U+{(int)c:X4}" : $"'{c}' (U+{(int)c:X4})";
 }

@@ -25,9 +25,45 @@ public static class ShardPreparer
     /// <remarks>
     /// A learned tokenizer sees the whole text, as nanoGPT's char preparation does: otherwise a character that occurs
     /// only in the validation part could not be encoded. The split is by characters at a line start, so no line
-    /// is in both parts. meta.json is written last: a folder without it was not finished.
+    /// is in both parts. The folder is locked while it is written (one writer), and a folder that already holds
+    /// shards is refused, never overwritten. Everything is written to a temporary folder inside it and renamed into
+    /// place at the end, meta.json last: a folder without meta.json was not finished, and the next preparation
+    /// clears what such a run left.
     /// </remarks>
+    /// <exception cref="UserError">The folder holds shards or other files already, or another process holds it.</exception>
     public static ShardManifest Prepare(CorpusText corpus, string tokenizerSpec, string outDirectory, IProgress<PreparationProgress>? progress = null)
+    {
+        var full = Path.GetFullPath(outDirectory);
+        if (File.Exists(full)) throw new UserError($"{full} is a file, not a folder for token shards. Choose another --out.");
+        using var folderLock = FolderLock.Acquire(full, "shard folder");
+        if (File.Exists(Path.Combine(full, ShardManifest.FileName)))
+            throw new UserError($"{full} already holds token shards. Choose another --out, or delete the folder to prepare it again; shards are never overwritten in place.");
+        var foreign = Directory.EnumerateFileSystemEntries(full).Select(Path.GetFileName)
+            .Where(n => n is not (FolderLock.FileName or TrainFileName or ValFileName or TokenizerFolderName) && !n!.StartsWith(TemporaryPrefix, StringComparison.Ordinal)).ToList();
+        if (foreign.Count > 0)
+            throw new UserError($"{full} is not empty (it holds {string.Join(", ", foreign.Take(3))}{(foreign.Count > 3 ? ", ..." : "")}). Give an empty or new folder as --out.");
+        foreach (var leftover in Directory.GetDirectories(full, TemporaryPrefix + "*")) Directory.Delete(leftover, recursive: true);
+        var temporary = Path.Combine(full, $"{TemporaryPrefix}{Guid.NewGuid():N}");
+        try
+        {
+            var manifest = Write(corpus, tokenizerSpec, temporary, progress);
+            foreach (var name in new[] { TrainFileName, ValFileName }) File.Move(Path.Combine(temporary, name), Path.Combine(full, name), overwrite: true);
+            var tokenizerFolder = Path.Combine(full, TokenizerFolderName);
+            if (Directory.Exists(tokenizerFolder)) Directory.Delete(tokenizerFolder, recursive: true); // from a preparation that never finished
+            Directory.Move(Path.Combine(temporary, TokenizerFolderName), tokenizerFolder);
+            File.Move(Path.Combine(temporary, ShardManifest.FileName), Path.Combine(full, ShardManifest.FileName));
+            return manifest;
+        }
+        finally
+        {
+            if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+        }
+    }
+
+    /// <summary>Names the temporary folder a preparation writes in, inside the shard folder.</summary>
+    private const string TemporaryPrefix = ".prepare-";
+
+    private static ShardManifest Write(CorpusText corpus, string tokenizerSpec, string outDirectory, IProgress<PreparationProgress>? progress)
     {
         var text = corpus.Text;
         progress?.Report(new PreparationProgress($"building tokenizer {tokenizerSpec}", 0, 0));
@@ -35,8 +71,6 @@ public static class ShardPreparer
 
         var split = SplitPoint(text);
         Directory.CreateDirectory(outDirectory);
-        var metaPath = Path.Combine(outDirectory, ShardManifest.FileName);
-        if (File.Exists(metaPath)) File.Delete(metaPath); // the old shards are about to be replaced
         long trainTokens, valTokens;
         progress?.Report(new PreparationProgress("encoding", 0, text.Length));
         using (var train = new TokenShardWriter(Path.Combine(outDirectory, TrainFileName), tokenizer.VocabSize))

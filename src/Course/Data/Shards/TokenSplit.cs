@@ -25,7 +25,7 @@ public sealed class TokenSplit : ITokenBatches
         // Each part must hold at least one window of T + 1 tokens (inputs plus the shifted target).
         var shortest = Math.Min(train.Length, validation.Length);
         if (shortest < blockSize + 1)
-            throw new ArgumentException(
+            throw new UserError(
                 $"The corpus has {train.Length + validation.Length} tokens; its {(train.Length <= validation.Length ? "training" : "validation")} part " +
                 $"({shortest} tokens) is shorter than one context window of {blockSize + 1} tokens. " +
                 $"Use a longer corpus (at least {(int)Math.Ceiling((blockSize + 1) * (train.Length + validation.Length) / (double)Math.Max(1, shortest))} tokens) or a smaller block size.");

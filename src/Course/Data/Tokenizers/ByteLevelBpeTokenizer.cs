@@ -29,7 +29,7 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
             .Concat(merges.Select(m => m.Left + m.Right)).ToArray();
         var vocabulary = Tokens.Select((token, id) => new KeyValuePair<string, int>(token, id)).ToArray();
         if (vocabulary.DistinctBy(p => p.Key).Count() != vocabulary.Length)
-            throw new InvalidDataException("The merges make the same token twice; merges.txt is not from one BPE training run.");
+            throw new UserError("The merges make the same token twice; merges.txt is not from one BPE training run.");
         _bpe = BpeTokenizer.Create(new BpeOptions(vocabulary)
         {
             Merges = merges.Select(m => $"{m.Left} {m.Right}"),
@@ -77,20 +77,20 @@ public sealed class ByteLevelBpeTokenizer : ITokenizer
         var mergesPath = Path.Combine(directory, MergesFileName);
         var vocabPath = Path.Combine(directory, VocabFileName);
         foreach (var path in new[] { mergesPath, vocabPath })
-            if (!File.Exists(path)) throw new FileNotFoundException($"{path} is missing; a saved BPE tokenizer needs both {VocabFileName} and {MergesFileName}. Save it again.", path);
+            if (!File.Exists(path)) throw new UserError($"{path} is missing; a saved BPE tokenizer needs both {VocabFileName} and {MergesFileName}. Save it again.");
         var merges = new List<(string, string)>();
         foreach (var (line, number) in File.ReadLines(mergesPath).Select((l, i) => (l, i + 1)))
         {
             if (line.Length == 0 || line.StartsWith("#version")) continue;
             var parts = line.Split(' ');
-            if (parts.Length != 2) throw new InvalidDataException($"{mergesPath} line {number}: expected two tokens separated by one space, got '{line}'.");
+            if (parts.Length != 2) throw new UserError($"{mergesPath} line {number}: expected two tokens separated by one space, got '{line}'.");
             merges.Add((parts[0], parts[1]));
         }
         var tokenizer = new ByteLevelBpeTokenizer(merges);
         var vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllBytes(vocabPath))
-            ?? throw new InvalidDataException($"{vocabPath} is empty.");
+            ?? throw new UserError($"{vocabPath} is empty.");
         if (vocab.Count != tokenizer.VocabSize || tokenizer.Tokens.Select((t, id) => vocab.GetValueOrDefault(t, -1) == id).Contains(false))
-            throw new InvalidDataException($"{vocabPath} does not match {mergesPath}: they come from different training runs. Save the tokenizer again.");
+            throw new UserError($"{vocabPath} does not match {mergesPath}: they come from different training runs. Save the tokenizer again.");
         return tokenizer;
     }
 }

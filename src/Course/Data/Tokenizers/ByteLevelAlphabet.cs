@@ -9,7 +9,6 @@ namespace Course.Data;
 public static class ByteLevelAlphabet
 {
     private static readonly char[] ByteToChar = Build();
-    private static readonly Dictionary<char, byte> CharToByte = ByteToChar.Select((c, b) => (c, b)).ToDictionary(p => p.c, p => (byte)p.b);
 
     public static char ToChar(byte b) => ByteToChar[b];
 
@@ -19,9 +18,6 @@ public static class ByteLevelAlphabet
         for (var i = 0; i < bytes.Length; i++) chars[i] = ByteToChar[bytes[i]];
         return new string(chars);
     }
-
-    public static byte[] ToBytes(string token) => token.Select(c => CharToByte.TryGetValue(c, out var b) ? b
-        : throw new InvalidDataException($"'{c}' (U+{(int)c:X4}) is not a byte-level BPE character; the vocabulary file is not a byte-level one.")).ToArray();
 
     private static char[] Build()
     {

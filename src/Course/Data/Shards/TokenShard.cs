@@ -64,25 +64,25 @@ public sealed class TokenShard : IDisposable
     /// <exception cref="InvalidDataException">Not a shard, an unknown version or id width, or a truncated file.</exception>
     public static TokenShard Open(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Token shard {path} does not exist. Prepare the shards first with `course data prepare` (ShardPreparer.Prepare).", path);
+        if (!File.Exists(path)) throw new UserError($"Token shard {path} does not exist. Prepare the shards first with `course data prepare`.");
         var length = new FileInfo(path).Length;
         var header = new byte[HeaderSize];
         using (var stream = File.OpenRead(path)) stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false);
-        string Fix(string problem) => $"{path}: {problem}. Prepare the shards again with `course data prepare` (ShardPreparer.Prepare).";
-        if (length < HeaderSize) throw new InvalidDataException(Fix($"the file has {length} bytes, less than the {HeaderSize}-byte header, so it is truncated"));
+        string Fix(string problem) => $"{path}: {problem}. Prepare the shards again with `course data prepare`.";
+        if (length < HeaderSize) throw new UserError(Fix($"the file has {length} bytes, less than the {HeaderSize}-byte header, so it is truncated"));
         if (!header.AsSpan(0, 6).SequenceEqual(Magic))
-            throw new InvalidDataException(Fix($"it does not start with CSHARD (found \"{Encoding.ASCII.GetString(header, 0, 6)}\"), so it is not a token shard"));
+            throw new UserError(Fix($"it does not start with CSHARD (found \"{Encoding.ASCII.GetString(header, 0, 6)}\"), so it is not a token shard"));
         var version = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(6));
-        if (version != FormatVersion) throw new InvalidDataException(Fix($"format version {version}, but this reader knows version {FormatVersion}"));
+        if (version != FormatVersion) throw new UserError(Fix($"format version {version}, but this reader knows version {FormatVersion}"));
         var width = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(8));
         var vocabSize = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(12));
         var count = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(16));
         var expectedWidth = WidthFor(vocabSize);
         if (vocabSize < 1 || width != expectedWidth)
-            throw new InvalidDataException(Fix($"{width} bytes per id do not fit a vocabulary of {vocabSize} (expected {expectedWidth})"));
+            throw new UserError(Fix($"{width} bytes per id do not fit a vocabulary of {vocabSize} (expected {expectedWidth})"));
         var expectedLength = HeaderSize + count * width;
         if (count < 0 || length != expectedLength)
-            throw new InvalidDataException(Fix($"the header promises {count} ids ({expectedLength} bytes) but the file has {length} bytes, so it is " +
+            throw new UserError(Fix($"the header promises {count} ids ({expectedLength} bytes) but the file has {length} bytes, so it is " +
                 (length < expectedLength ? "truncated" : "longer than written")));
         var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, mapName: null, 0, MemoryMappedFileAccess.Read);
         var view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
@@ -100,11 +100,18 @@ public sealed class TokenShard : IDisposable
             var ids = new int[destination.Length];
             _view.ReadArray(offset, ids, 0, ids.Length);
             ids.CopyTo(destination);
-            return;
         }
-        var narrow = new ushort[destination.Length];
-        _view.ReadArray(offset, narrow, 0, narrow.Length);
-        for (var i = 0; i < narrow.Length; i++) destination[i] = narrow[i];
+        else
+        {
+            var narrow = new ushort[destination.Length];
+            _view.ReadArray(offset, narrow, 0, narrow.Length);
+            for (var i = 0; i < narrow.Length; i++) destination[i] = narrow[i];
+        }
+        // An id outside the vocabulary would index past the embedding table: a native crash instead of a message.
+        for (var i = 0; i < destination.Length; i++)
+            if ((uint)destination[i] >= (uint)VocabSize)
+                throw new UserError($"{Path}: id {(uint)destination[i]} at position {start + i} is outside the vocabulary of {VocabSize}, so the file is damaged. " +
+                    "Prepare the shards again with `course data prepare`.");
     }
 
     public void Dispose()

@@ -18,23 +18,24 @@ public sealed record ShardManifest(int FormatVersion, string Corpus, string Corp
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true, // a null where meta.json needs a value is damage, caught here rather than as a crash later
     };
 
     public void Write(string directory) =>
         AtomicFile.WriteBytes(Path.Combine(directory, FileName), JsonSerializer.SerializeToUtf8Bytes(this, Json));
 
-    /// <exception cref="InvalidDataException">No meta.json, or one this version cannot read.</exception>
+    /// <exception cref="UserError">No meta.json, or one this version cannot read.</exception>
     public static ShardManifest Read(string directory)
     {
         var path = Path.Combine(directory, FileName);
         string Fix(string problem) => $"{problem}. Prepare the shards with `course data prepare --corpus NAME --tokenizer SPEC --out {directory}`.";
-        if (!Directory.Exists(directory)) throw new InvalidDataException(Fix($"No token shards at {directory}: the folder does not exist"));
-        if (!File.Exists(path)) throw new InvalidDataException(Fix($"{directory} holds no token shards: it has no {FileName}"));
+        Folders.Require(directory, "token shards", $"Prepare them with `course data prepare --corpus NAME --tokenizer SPEC --out {directory}`.");
+        if (!File.Exists(path)) throw new UserError(Fix($"{directory} holds no token shards: it has no {FileName}"));
         ShardManifest? manifest;
         try { manifest = JsonSerializer.Deserialize<ShardManifest>(File.ReadAllText(path), Json); }
-        catch (JsonException e) { throw new InvalidDataException(Fix($"{path} is damaged or from an older version ({e.Message})")); }
+        catch (JsonException e) { throw new UserError(Fix($"{path} is damaged or from an older version ({e.Message})")); }
         if (manifest is null || manifest.FormatVersion != CurrentFormat)
-            throw new InvalidDataException(Fix($"{path} has shard format {manifest?.FormatVersion}; this version of the course reads format {CurrentFormat}"));
+            throw new UserError(Fix($"{path} has shard format {manifest?.FormatVersion}; this version of the course reads format {CurrentFormat}"));
         return manifest;
     }
 }

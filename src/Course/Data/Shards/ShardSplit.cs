@@ -44,10 +44,10 @@ public sealed class ShardSplit : ITokenBatches
             validation = TokenShard.Open(Path.Combine(directory, ShardPreparer.ValFileName));
             foreach (var (shard, expected) in new[] { (train, manifest.TrainTokens), (validation, manifest.ValTokens) })
                 if (shard.Count != expected || shard.VocabSize != manifest.VocabSize)
-                    throw new InvalidDataException($"{shard.Path} holds {shard.Count} ids of a {shard.VocabSize}-token vocabulary, but {ShardManifest.FileName} " +
+                    throw new UserError($"{shard.Path} holds {shard.Count} ids of a {shard.VocabSize}-token vocabulary, but {ShardManifest.FileName} " +
                         $"promises {expected} of {manifest.VocabSize}: the folder mixes two preparations. Prepare the shards again with `course data prepare`.");
             if (tokenizer.VocabSize != manifest.VocabSize)
-                throw new InvalidDataException($"The tokenizer in {directory} has {tokenizer.VocabSize} tokens, the shards were written for {manifest.VocabSize}. Prepare the shards again with `course data prepare`.");
+                throw new UserError($"The tokenizer in {directory} has {tokenizer.VocabSize} tokens, the shards were written for {manifest.VocabSize}. Prepare the shards again with `course data prepare`.");
             return new ShardSplit(directory, manifest, tokenizer, train, validation);
         }
         catch
@@ -64,7 +64,7 @@ public sealed class ShardSplit : ITokenBatches
     {
         foreach (var (shard, part) in new[] { (_train, "training"), (_validation, "validation") })
             if (shard.Count < blockSize + 1)
-                throw new ArgumentException($"The {part} shard {shard.Path} has {shard.Count} tokens, fewer than one context window of {blockSize + 1}. " +
+                throw new UserError($"The {part} shard {shard.Path} has {shard.Count} tokens, fewer than one context window of {blockSize + 1}. " +
                     "Prepare a longer corpus or use a smaller block size.");
     }
 

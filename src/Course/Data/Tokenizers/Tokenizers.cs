@@ -22,13 +22,13 @@ public static class Tokenizers
         if (s.StartsWith("bpe:", StringComparison.Ordinal))
         {
             if (!int.TryParse(s["bpe:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size < 256)
-                throw new ArgumentException($"Tokenizer spec '{spec}': the BPE vocabulary size must be a whole number of at least 256 (one token per byte), e.g. bpe:8000.", nameof(spec));
+                throw new UserError($"Tokenizer spec '{spec}': the BPE vocabulary size must be a whole number of at least 256 (one token per byte), e.g. bpe:8000.");
             return ByteLevelBpeTokenizer.Train(RequireText(spec, trainingText), size);
         }
-        throw new ArgumentException($"Unknown tokenizer spec '{spec}'. Valid specs: {string.Join("; ", ValidSpecs)}.", nameof(spec));
+        throw new UserError($"Unknown tokenizer spec '{spec}'. Valid specs: {string.Join("; ", ValidSpecs)}.");
     }
 
     private static string RequireText(string spec, string? text) => string.IsNullOrEmpty(text)
-        ? throw new ArgumentException($"Tokenizer spec '{spec}' learns its vocabulary from text, but no training text was given. Pass the corpus text.", nameof(text))
+        ? throw new UserError($"Tokenizer spec '{spec}' learns its vocabulary from text, but no training text was given. Pass the corpus text.")
         : text;
 }
