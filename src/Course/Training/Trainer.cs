@@ -18,7 +18,7 @@ namespace Course.Training;
 /// weights, AdamW state, step and random-number states, so on the CPU training continues exactly as if it had
 /// never stopped.
 /// </remarks>
-public sealed class Trainer : IDisposable
+public sealed class Trainer : IDisposable, ITrainingLoop
 {
     public const string LatestCheckpoint = "checkpoints/latest", BestCheckpoint = "checkpoints/best";
 
