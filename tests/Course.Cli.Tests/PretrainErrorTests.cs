@@ -18,7 +18,7 @@ public class PretrainErrorTests
         return path;
     }
 
-    private static void AssertUserError(string[] arguments, string expected)
+    internal static void AssertUserError(string[] arguments, string expected)
     {
         var (exitCode, output) = CourseProcess.Run(arguments);
         Assert.True(exitCode == 1, $"exit code {exitCode}; output:\n{output}");
