@@ -19,7 +19,7 @@ namespace Course.Training;
 /// training continues exactly as if it had never stopped. A loss or gradient norm that is not finite stops training
 /// with a <see cref="DivergedException"/> before anything is saved, so the checkpoints keep the last good weights.
 /// </remarks>
-public sealed class Trainer : IDisposable
+public sealed class Trainer : IDisposable, ITrainingLoop
 {
     public const string LatestCheckpoint = "checkpoints/latest", BestCheckpoint = "checkpoints/best";
 

@@ -31,6 +31,7 @@ public static class Corpora
             {
                 "sdk-docs" => LoadSdkDocs(entry, cache),
                 "download" => LoadDownload(entry, cache, download),
+                CorpusCatalog.ImagesKind => throw new CorpusException($"'{entry.Name}' is a set of images, not a text corpus: train on it with `course vision train --dataset {entry.Name}`."),
                 _ => throw new InvalidDataException($"The catalog entry '{entry.Name}' has kind '{entry.Kind}', which this version does not know."),
             };
         }
@@ -57,12 +58,17 @@ public static class Corpora
     /// downloaded (trust on first use), so that a later change or corruption is still caught.</summary>
     public const string RecordedShaSuffix = ".sha256";
 
-    internal static CorpusText LoadDownload(CatalogEntry entry, string cache, DownloadOptions? options)
+    internal static CorpusText LoadDownload(CatalogEntry entry, string cache, DownloadOptions? options) =>
+        ReadFile(Fetch(entry, cache, options), entry.Name, $"{entry.Url} ({entry.License})");
+
+    /// <summary>The local copy of a catalog download, under <paramref name="cache"/>/NAME/: downloaded (resumably)
+    /// when missing, and checked against the catalog's SHA-256, or the one recorded when it was first downloaded.</summary>
+    /// <exception cref="CorpusException">The download failed or was refused, or the file is not the one expected.</exception>
+    public static string Fetch(CatalogEntry entry, string cache, DownloadOptions? options)
     {
         var url = new Uri(entry.Url ?? throw new InvalidDataException($"The catalog entry '{entry.Name}' is a download without a url."));
         var path = Path.Combine(cache, entry.Name, Path.GetFileName(url.AbsolutePath));
         var recorded = path + RecordedShaSuffix;
-        var source = $"{url} ({entry.License})";
         if (File.Exists(path))
         {
             // Downloaded earlier, or put there by hand: either way it must be the file the catalog describes, or the
@@ -78,12 +84,12 @@ public static class Corpora
                         : $"The cached file {path} has SHA-256 {actual}, but it had {expected} when it was downloaded ({recorded}): " +
                           "it was changed or damaged since. Delete both files to download it again.");
             }
-            return ReadFile(path, entry.Name, source);
+            return path;
         }
         // Run off the caller's synchronization context so that blocking on the task cannot deadlock a UI or notebook.
         var downloaded = Task.Run(() => FileDownloader.DownloadAsync(url, path, entry.Sha256, options)).GetAwaiter().GetResult();
         if (entry.Sha256 is null) AtomicFile.WriteBytes(recorded, Encoding.ASCII.GetBytes(downloaded + "\n"));
-        return ReadFile(path, entry.Name, source);
+        return path;
     }
 
     /// <summary>Reads a whole UTF-8 file, rejecting what cannot be trained on with a message that says what to do.</summary>

@@ -5,8 +5,9 @@ namespace Course.Data;
 
 /// <summary>One named corpus of data/catalog.json.</summary>
 /// <param name="Name">The name users pass, e.g. "tinyshakespeare".</param>
-/// <param name="Kind">"sdk-docs" (extracted from the installed .NET SDK) or "download".</param>
-/// <param name="Url">For downloads: the address of the UTF-8 text file.</param>
+/// <param name="Kind">"sdk-docs" (extracted from the installed .NET SDK), "download" (a text file), or "images" (an
+/// image archive for `course vision train`).</param>
+/// <param name="Url">For downloads: the address of the file.</param>
 /// <param name="Bytes">For downloads: the expected size, when known.</param>
 /// <param name="Sha256">For downloads: the expected lower-case hex SHA-256; null when not known, and then the file
 /// is only accepted when the user allows it explicitly.</param>
@@ -31,7 +32,10 @@ public static class CorpusCatalog
 
     public static IReadOnlyList<CatalogEntry> Entries => All.Value;
 
-    public static IEnumerable<string> Names => Entries.Select(e => e.Name);
+    public const string ImagesKind = "images";
+
+    /// <summary>The text corpora's names (the image sets are for `course vision train`).</summary>
+    public static IEnumerable<string> Names => Entries.Where(e => e.Kind != ImagesKind).Select(e => e.Name);
 
     public static CatalogEntry? Find(string name) => Entries.FirstOrDefault(e => e.Name == name);
 
