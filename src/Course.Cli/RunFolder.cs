@@ -40,7 +40,7 @@ public sealed class RunFolder : IDisposable
             folderLock.Dispose();
             throw new UserError($"Cannot write to the run folder {full} ({e.Message}). Choose another --out.");
         }
-        var cleaned = Checkpoint.CleanInterruptedSaves(System.IO.Path.Combine(full, "checkpoints"));
+        var cleaned = CheckpointFolder.CleanInterruptedSaves(System.IO.Path.Combine(full, "checkpoints"));
         if (cleaned > 0) Lines.Write($"Removed {cleaned} unfinished checkpoint folder(s) that an interrupted save left in {full}/checkpoints.");
         return new RunFolder(full, folderLock);
     }

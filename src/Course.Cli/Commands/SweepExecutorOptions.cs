@@ -36,7 +36,7 @@ internal sealed class SweepExecutorOptions
         if (parse.GetValue(_executor) == Local)
         {
             var given = SlurmOnly.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false });
-            return given is null ? null : throw new ArgumentException($"{given.Name} is an option of the Slurm executor; add --executor slurm, or leave it out.");
+            return given is null ? null : throw new UserError($"{given.Name} is an option of the Slurm executor; add --executor slurm, or leave it out.");
         }
         return new SlurmOptions(parse.GetValue(_partition), parse.GetValue(_time), parse.GetValue(_cpus), parse.GetValue(_memory), parse.GetValue(_gpus),
             parse.GetValue(_maxRunning), parse.GetValue(_sbatch)).Validate();

@@ -22,7 +22,7 @@ internal static class SweepTrialCommand
             var sweep = SweepStatus.Open(parse.GetValue(folder)!);
             var trial = parse.GetValue(index);
             var plan = sweep.Spec.Plan();
-            if (trial < 0 || trial >= plan.Count) throw new ArgumentException($"Trial {trial} is not in the plan of {sweep.Directory}, which has trials 0 to {plan.Count - 1}.");
+            if (trial < 0 || trial >= plan.Count) throw new UserError($"Trial {trial} is not in the plan of {sweep.Directory}, which has trials 0 to {plan.Count - 1}.");
             var job = Environment.GetEnvironmentVariable("SLURM_ARRAY_JOB_ID") is { } id ? $" (Slurm job {id}_{trial} on {Environment.MachineName})" : "";
             Lines.Write($"course sweep trial {trial} of {Markup.Escape(sweep.Directory)}{Markup.Escape(job)}");
             var corpus = Corpora.Load(sweep.Spec.Corpus);

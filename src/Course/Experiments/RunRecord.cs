@@ -41,7 +41,7 @@ public sealed record RunRecord(int Schema, string Kind, JsonNode? Config, JsonNo
     /// <summary>Writes run.json into <paramref name="runDirectory"/>, atomically (a reader never sees half a record).</summary>
     public void Save(string runDirectory) => AtomicFile.WriteBytes(Path.Combine(runDirectory, FileName), JsonSerializer.SerializeToUtf8Bytes(this, Json));
 
-    /// <summary>The record of a run folder; a clear <see cref="InvalidDataException"/> when there is none or it is damaged.</summary>
+    /// <summary>The record of a run folder; a clear <see cref="UserError"/> when there is none or it is damaged.</summary>
     public static RunRecord Load(string runDirectory)
     {
         var path = Path.Combine(runDirectory, FileName);
@@ -56,7 +56,7 @@ public sealed record RunRecord(int Schema, string Kind, JsonNode? Config, JsonNo
     public static bool IsCompleted(string runDirectory)
     {
         try { return File.Exists(Path.Combine(runDirectory, FileName)) && Load(runDirectory).Status == Completed; }
-        catch (InvalidDataException) { return false; }
+        catch (UserError) { return false; }
     }
 
     /// <summary>The final numbers a pretraining run's metrics.jsonl gives: best, final validation and final train loss

@@ -37,9 +37,9 @@ public static class SweepStatus
     public static Sweep Open(string directory)
     {
         var path = Path.Combine(directory, Sweep.SpecFile);
-        if (!File.Exists(path)) throw new ArgumentException($"{directory} is not a sweep folder (it has no {Sweep.SpecFile}). Give the --out folder of a `course sweep`.");
+        if (!File.Exists(path)) throw new UserError($"{directory} is not a sweep folder (it has no {Sweep.SpecFile}). Give the --out folder of a `course sweep`.");
         try { return new Sweep(directory, JsonSerializer.Deserialize<SweepSpec>(File.ReadAllText(path)) ?? throw new JsonException("empty")); }
-        catch (JsonException e) { throw new InvalidDataException($"{path} is damaged ({e.Message}); the sweep cannot be read."); }
+        catch (JsonException e) { throw new UserError($"{path} is damaged ({e.Message}); the sweep cannot be read."); }
     }
 
     public static IReadOnlyList<TrialStatus> Read(Sweep sweep, SlurmClient? slurm)

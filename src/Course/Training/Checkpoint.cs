@@ -37,33 +37,21 @@ public static class Checkpoint
     public static void Save(string directory, Manifest manifest, AdamW optimizer, IEnumerable<(string Name, Tensor Tensor)> randomStates, ITokenizer tokenizer)
     {
         using var scope = NewDisposeScope();
-        var full = Path.GetFullPath(directory);
-        var parent = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(parent);
-        var temporary = Path.Combine(parent, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(temporary);
-        try
+        CheckpointFolder.Write(directory, temporary =>
         {
-            WriteFile(Path.Combine(temporary, ModelFile), s => SafeTensors.Write(s, optimizer.MasterWeights(),
+            CheckpointFolder.WriteFile(Path.Combine(temporary, ModelFile), s => SafeTensors.Write(s, optimizer.MasterWeights(),
                 new Dictionary<string, string> { ["format"] = "pt", ["config"] = JsonSerializer.Serialize(manifest.Config) }));
-            WriteFile(Path.Combine(temporary, StateFile), s => SafeTensors.Write(s, optimizer.StateTensors().Concat(randomStates)));
+            CheckpointFolder.WriteFile(Path.Combine(temporary, StateFile), s => SafeTensors.Write(s, optimizer.StateTensors().Concat(randomStates)));
             tokenizer.Save(temporary);
-            var files = Directory.GetFiles(temporary).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)
-                .ToDictionary(name => name, name => FileRecord.Of(Path.Combine(temporary, name)));
-            WriteFile(Path.Combine(temporary, ManifestFile), s => JsonSerializer.Serialize(s, manifest with { FormatVersion = FormatVersion, Files = files }, Json));
-            Replace(temporary, full);
-        }
-        finally
-        {
-            if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
-        }
+        }, (temporary, files) => CheckpointFolder.WriteFile(Path.Combine(temporary, ManifestFile),
+            s => JsonSerializer.Serialize(s, manifest with { FormatVersion = FormatVersion, Files = files }, Json)));
     }
 
     /// <summary>Reads and verifies a checkpoint folder; throws <see cref="UserError"/> naming the problem.</summary>
     public static Loaded Load(string directory)
     {
         var manifest = ReadManifest(directory);
-        Verify(directory, manifest);
+        CheckpointFolder.Verify(directory, manifest.Files);
         var weights = SafeTensors.Read(Path.Combine(directory, ModelFile));
         try
         {
@@ -92,17 +80,10 @@ public static class Checkpoint
         return manifest;
     }
 
-    /// <summary>Checks every file the manifest lists against its recorded size and sha256.</summary>
-    private static void Verify(string directory, Manifest manifest)
-    {
-        foreach (var (name, expected) in manifest.Files)
-            FileRecord.Verify(Path.Combine(directory, name), expected, "Use another checkpoint.");
-    }
-
     /// <summary>The model of a checkpoint, on <paramref name="device"/> and in eval mode, with its tokenizer and manifest.</summary>
     public static (Gpt Model, ITokenizer Tokenizer, Manifest Manifest) LoadModel(string directory, Device device)
     {
-        using var loaded = Load(RecoverInterruptedReplace(directory));
+        using var loaded = Load(CheckpointFolder.Recover(directory));
         var model = new Gpt(loaded.Manifest.Config);
         LoadWeights(model, loaded.Weights.Tensors);
         model.to(device).eval();
@@ -124,46 +105,4 @@ public static class Checkpoint
         using var noGrad = no_grad();
         foreach (var (name, parameter) in parameters) parameter.copy_(weights[name]);
     }
-
-    private static void WriteFile(string path, Action<Stream> write)
-    {
-        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
-        write(stream);
-        stream.Flush(flushToDisk: true);
-    }
-
-    /// <summary>Puts the finished temporary folder under the real name. A folder cannot be renamed over another,
-    /// so the old one is first moved aside to NAME.old and removed afterwards; a crash in between leaves NAME.old,
-    /// which a resume falls back to. Folders are only ever deleted under a hidden trash name, so a crash during a
-    /// delete never leaves a half-deleted folder under a name that counts.</summary>
-    private static void Replace(string temporary, string target)
-    {
-        var aside = target + ".old";
-        if (Directory.Exists(aside)) Discard(aside);
-        if (Directory.Exists(target)) Directory.Move(target, aside);
-        Directory.Move(temporary, target);
-        if (Directory.Exists(aside)) Discard(aside);
-    }
-
-    private static void Discard(string directory)
-    {
-        var trash = Path.Combine(Path.GetDirectoryName(directory)!, $".{Path.GetFileName(directory)}.trash-{Guid.NewGuid():N}");
-        Directory.Move(directory, trash);
-        Directory.Delete(trash, recursive: true);
-    }
-
-    /// <summary>Deletes what saves killed part-way left in <paramref name="checkpointsDirectory"/>: temporary folders
-    /// (.NAME.tmp-*) and folders being discarded (.NAME.trash-*). Returns how many it removed. Call it only while
-    /// holding the run folder's lock, so no save is in progress.</summary>
-    public static int CleanInterruptedSaves(string checkpointsDirectory)
-    {
-        if (!Directory.Exists(checkpointsDirectory)) return 0;
-        var leftovers = Directory.GetDirectories(checkpointsDirectory, ".*")
-            .Where(d => Path.GetFileName(d) is var n && (n.Contains(".tmp-") || n.Contains(".trash-"))).ToList();
-        foreach (var directory in leftovers) Directory.Delete(directory, recursive: true);
-        return leftovers.Count;
-    }
-
-    private static string RecoverInterruptedReplace(string directory) =>
-        !Directory.Exists(directory) && Directory.Exists(directory + ".old") ? directory + ".old" : directory;
 }

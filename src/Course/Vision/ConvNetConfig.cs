@@ -46,11 +46,11 @@ public sealed record ConvNetConfig(int Channels, int ImageSize, int Filters1, in
     public ConvNetConfig Validate()
     {
         if (new[] { Channels, ImageSize, Filters1, Filters2, Filters3, Hidden, Classes }.Any(n => n <= 0))
-            throw new ArgumentException($"Every size of a ConvNet must be positive (got {this}).");
+            throw new UserError($"Every size of a ConvNet must be positive (got {this}).");
         if (Padding is not (0 or 1))
-            throw new ArgumentException($"Padding must be 0 (valid) or 1 (same); got {Padding}.");
+            throw new UserError($"Padding must be 0 (valid) or 1 (same); got {Padding}.");
         if (MapSizes.Any(s => s < 1))
-            throw new ArgumentException($"{ImageSize}×{ImageSize} images shrink to nothing in this network with padding {Padding} " +
+            throw new UserError($"{ImageSize}×{ImageSize} images shrink to nothing in this network with padding {Padding} " +
                 $"(map sizes {string.Join(" → ", MapSizes)}); use padding 1 (same) for images this small.");
         return this;
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Course.Data;
 using Course.Training;
 using static TorchSharp.torch;
 
@@ -21,7 +22,7 @@ public static class ImageCheckpoint
     /// <param name="Model">The network's class, e.g. "ConvNet".</param>
     /// <param name="Config">Its shape (<see cref="ImageClassifier.Config"/>) as JSON.</param>
     public sealed record Manifest(int FormatVersion, int Step, double? BestValidationLoss, string Model, JsonNode Config, TrainingOptions Options,
-        string Dataset, string DatasetSha256, Dictionary<string, Checkpoint.FileRecord> Files);
+        string Dataset, string DatasetSha256, Dictionary<string, FileRecord> Files);
 
     /// <summary>A verified checkpoint's manifest and tensors (on the CPU, owned by the caller).</summary>
     public sealed record Loaded(Manifest Manifest, SafeTensors.Contents Weights, SafeTensors.Contents State) : IDisposable
@@ -48,20 +49,20 @@ public static class ImageCheckpoint
             s => JsonSerializer.Serialize(s, manifest with { FormatVersion = FormatVersion, Files = files }, Json)));
     }
 
-    /// <summary>Reads and verifies a checkpoint folder; throws <see cref="InvalidDataException"/> naming the problem.</summary>
+    /// <summary>Reads and verifies a checkpoint folder; throws <see cref="UserError"/> naming the problem.</summary>
     public static Loaded Load(string directory)
     {
         directory = CheckpointFolder.Recover(directory);
         var manifestPath = Path.Combine(directory, Checkpoint.ManifestFile);
-        if (!Directory.Exists(directory)) throw new InvalidDataException($"No checkpoint at {directory}: the folder does not exist.");
-        if (!File.Exists(manifestPath)) throw new InvalidDataException($"{directory} is not a checkpoint: it has no {Checkpoint.ManifestFile}.");
+        if (!Directory.Exists(directory)) throw new UserError($"No checkpoint at {directory}: the folder does not exist.");
+        if (!File.Exists(manifestPath)) throw new UserError($"{directory} is not a checkpoint: it has no {Checkpoint.ManifestFile}.");
         Manifest? manifest;
         try { manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(manifestPath), Json); }
-        catch (JsonException e) { throw new InvalidDataException($"{manifestPath} is damaged ({e.Message}); use another checkpoint."); }
+        catch (JsonException e) { throw new UserError($"{manifestPath} is damaged ({e.Message}); use another checkpoint."); }
         if (manifest?.Model is null || manifest.Config is null || manifest.Files is null)
-            throw new InvalidDataException($"{manifestPath} is not an image classifier's checkpoint (it has no model, config or files); give the folder of a `course vision train` run.");
+            throw new UserError($"{manifestPath} is not an image classifier's checkpoint (it has no model, config or files); give the folder of a `course vision train` run.");
         if (manifest.FormatVersion != FormatVersion)
-            throw new InvalidDataException($"{directory} has image checkpoint format {manifest.FormatVersion}; this version of the course reads format {FormatVersion}.");
+            throw new UserError($"{directory} has image checkpoint format {manifest.FormatVersion}; this version of the course reads format {FormatVersion}.");
         CheckpointFolder.Verify(directory, manifest.Files);
         var weights = SafeTensors.Read(Path.Combine(directory, Checkpoint.ModelFile));
         try

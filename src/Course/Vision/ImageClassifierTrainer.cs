@@ -76,10 +76,10 @@ public sealed class ImageClassifierTrainer : ITrainingLoop, IDisposable
         var saved = loaded.Manifest;
         var config = ImageCheckpoint.ConfigOf(Model);
         if (saved.Model != Model.GetType().Name || saved.Config.ToJsonString() != config.ToJsonString())
-            throw new InvalidDataException($"Checkpoint {checkpointDirectory} holds a {saved.Model} {saved.Config.ToJsonString()}, but this run builds a {Model.GetType().Name} {config.ToJsonString()}. " +
+            throw new UserError($"Checkpoint {checkpointDirectory} holds a {saved.Model} {saved.Config.ToJsonString()}, but this run builds a {Model.GetType().Name} {config.ToJsonString()}. " +
                 "Resume with the same preset, data set and padding, or start a new run folder.");
         if (saved.DatasetSha256 != _data.Sha256)
-            throw new InvalidDataException($"Checkpoint {checkpointDirectory} was trained on '{saved.Dataset}' (sha256 {saved.DatasetSha256[..12]}…), not on '{_data.Name}' (sha256 {_data.Sha256[..12]}…). Resume with the same data set.");
+            throw new UserError($"Checkpoint {checkpointDirectory} was trained on '{saved.Dataset}' (sha256 {saved.DatasetSha256[..12]}…), not on '{_data.Name}' (sha256 {_data.Sha256[..12]}…). Resume with the same data set.");
         Optimizer.LoadState(loaded.Weights.Tensors, loaded.State.Tensors, saved.Step);
         _batchGenerator.set_state(loaded.State.Tensors["rng.batches"]);
         set_rng_state(loaded.State.Tensors["rng.torch"]);

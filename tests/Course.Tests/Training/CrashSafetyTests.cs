@@ -58,7 +58,7 @@ public class CrashSafetyTests
         var checkpoints = Path.Combine(run, "checkpoints");
         Directory.CreateDirectory(Path.Combine(checkpoints, ".latest.tmp-dead"));
         Directory.CreateDirectory(Path.Combine(checkpoints, ".latest.old.trash-dead"));
-        Assert.Equal(2, Checkpoint.CleanInterruptedSaves(checkpoints));
+        Assert.Equal(2, CheckpointFolder.CleanInterruptedSaves(checkpoints));
         Assert.Equal(["best", "latest"], Directory.GetDirectories(checkpoints).Select(Path.GetFileName).Order());
     }
 

@@ -20,7 +20,7 @@ public class ConvNetTests
     [Fact]
     public void On_8x8_digits_valid_padding_is_refused_and_same_padding_keeps_each_map()
     {
-        var e = Assert.Throws<ArgumentException>(() => ConvNetConfig.Seed(1, 8, padding: 0).Validate());
+        var e = Assert.Throws<UserError>(() => ConvNetConfig.Seed(1, 8, padding: 0).Validate());
         Assert.Contains("use padding 1 (same)", e.Message);
         Assert.Equal(1, ImageDatasets.Padding("digits"));
         Assert.Equal(0, ImageDatasets.Padding("cifar10"));

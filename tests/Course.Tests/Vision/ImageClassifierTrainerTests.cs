@@ -89,7 +89,7 @@ public class ImageClassifierTrainerTests
 
         using var wider = new ConvNet(ConvNetConfig.Seed(1, 8, 1));
         using var other = new ImageClassifierTrainer(wider, Data, Options(2), torch.CPU);
-        var e = Assert.Throws<InvalidDataException>(() => other.Resume(latest));
+        var e = Assert.Throws<UserError>(() => other.Resume(latest));
         Assert.Contains("Resume with the same preset, data set and padding", e.Message);
 
         var weights = Path.Combine(latest, Checkpoint.ModelFile);
@@ -98,6 +98,6 @@ public class ImageClassifierTrainerTests
         File.WriteAllBytes(weights, bytes);
         var (m2, again) = NewTrainer(Options(2));
         using (m2) using (again)
-            Assert.Contains("does not match its recorded sha256", Assert.Throws<InvalidDataException>(() => again.Resume(latest)).Message);
+            Assert.Contains("does not match its recorded sha256", Assert.Throws<UserError>(() => again.Resume(latest)).Message);
     }
 }

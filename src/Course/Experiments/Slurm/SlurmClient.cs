@@ -7,7 +7,7 @@ using CliWrap.Buffered;
 namespace Course.Experiments.Slurm;
 
 /// <summary>A failure of Slurm or of reaching it, said in one line with what to do.</summary>
-public sealed class SlurmException(string message) : IOException(message);
+public sealed class SlurmException(string message) : UserError(message);
 
 /// <summary>One array task, or a range of still-pending ones, as `scontrol show job` reports it.</summary>
 /// <param name="Trials">The array task ids this record stands for (a pending range covers several).</param>

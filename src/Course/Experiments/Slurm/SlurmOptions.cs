@@ -16,15 +16,15 @@ public sealed record SlurmOptions(string? Partition = null, string? Time = null,
 
     public SlurmOptions Validate()
     {
-        if (CpusPerTrial < 1) throw new ArgumentException($"--cpus-per-trial must be at least 1 (got {CpusPerTrial}).");
-        if (GpusPerTrial < 0) throw new ArgumentException($"--gpus-per-trial cannot be negative (got {GpusPerTrial}).");
-        if (MaxRunning is < 1) throw new ArgumentException($"--max-running must be at least 1 (got {MaxRunning}).");
+        if (CpusPerTrial < 1) throw new UserError($"--cpus-per-trial must be at least 1 (got {CpusPerTrial}).");
+        if (GpusPerTrial < 0) throw new UserError($"--gpus-per-trial cannot be negative (got {GpusPerTrial}).");
+        if (MaxRunning is < 1) throw new UserError($"--max-running must be at least 1 (got {MaxRunning}).");
         foreach (var (name, value) in new[] { ("--partition", Partition), ("--time", Time), ("--mem", Memory) })
             if (value is not null && (value.Length == 0 || value.Any(char.IsWhiteSpace)))
-                throw new ArgumentException($"{name} '{value}' must be one word, as sbatch takes it (e.g. --time 1:30:00, --mem 4G).");
+                throw new UserError($"{name} '{value}' must be one word, as sbatch takes it (e.g. --time 1:30:00, --mem 4G).");
         foreach (var line in SbatchLines)
             if (line.Any(c => c is '\n' or '\r') || line == "--")
-                throw new ArgumentException($"--sbatch '{line}' is not one sbatch option; give one option per --sbatch, e.g. --sbatch account=lab.");
+                throw new UserError($"--sbatch '{line}' is not one sbatch option; give one option per --sbatch, e.g. --sbatch account=lab.");
         return this;
     }
 

@@ -24,7 +24,7 @@ public static class SlurmSubmissions
         try { return JsonSerializer.Deserialize<List<SlurmSubmission>>(File.ReadAllText(path), Json) ?? []; }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path} is damaged ({e.Message}). It lists the sweep's Slurm jobs: fix it by hand from `squeue --me`, or delete it once none of them is queued or running.");
+            throw new UserError($"{path} is damaged ({e.Message}). It lists the sweep's Slurm jobs: fix it by hand from `squeue --me`, or delete it once none of them is queued or running.");
         }
     }
 

@@ -21,7 +21,7 @@ public sealed class SlurmSweep(Sweep sweep, SlurmClient slurm)
         var workingDirectory = Environment.CurrentDirectory;
         foreach (var path in new[] { Sweep.Directory, workingDirectory })
             if (path.Any(char.IsWhiteSpace))
-                throw new ArgumentException($"'{path}' has a space, which #SBATCH lines cannot hold; run the Slurm sweep from and into folders without spaces.");
+                throw new UserError($"'{path}' has a space, which #SBATCH lines cannot hold; run the Slurm sweep from and into folders without spaces.");
         Sweep.RecordSpec();
         var left = Status().Where(t => t.State is TrialState.NotStarted or TrialState.Failed).Select(t => t.Index).ToList();
         if (left.Count == 0) return null;

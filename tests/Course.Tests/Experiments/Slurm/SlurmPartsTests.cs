@@ -76,7 +76,7 @@ public class SlurmPartsTests
     [InlineData(1, 0, null, "two words", "--partition 'two words' must be one word")]
     public void Bad_slurm_options_are_refused_by_name(int cpus, int gpus, int? maxRunning, string? partition, string expected)
     {
-        var e = Assert.Throws<ArgumentException>(() => new SlurmOptions(partition, CpusPerTrial: cpus, GpusPerTrial: gpus, MaxRunning: maxRunning).Validate());
+        var e = Assert.Throws<UserError>(() => new SlurmOptions(partition, CpusPerTrial: cpus, GpusPerTrial: gpus, MaxRunning: maxRunning).Validate());
         Assert.Contains(expected, e.Message);
     }
 
@@ -100,6 +100,6 @@ public class SlurmPartsTests
         var statuses = SweepStatus.Read(SweepStatus.Open(folder.Path), slurm: null);
         Assert.Equal([TrialState.NotStarted, TrialState.Completed], statuses.Select(s => s.State));
         Assert.Equal("lr=0.001", statuses[0].Describe());
-        Assert.Contains("not a sweep folder", Assert.Throws<ArgumentException>(() => SweepStatus.Open(sweep.TrialDirectory(1))).Message);
+        Assert.Contains("not a sweep folder", Assert.Throws<UserError>(() => SweepStatus.Open(sweep.TrialDirectory(1))).Message);
     }
 }
