@@ -32,9 +32,9 @@ public sealed class ConvNet : ImageClassifier
 
     public override Tensor forward(Tensor images)
     {
-        var x = nn.functional.max_pool2d(nn.functional.relu(conv1.forward(images)), 2);
-        x = nn.functional.max_pool2d(nn.functional.relu(conv2.forward(x)), 2);
-        x = nn.functional.relu(conv3.forward(x));
-        return fc2.forward(nn.functional.relu(fc1.forward(x.flatten(1))));
+        var x = nn.functional.max_pool2d(nn.functional.relu(conv1.call(images)), 2);
+        x = nn.functional.max_pool2d(nn.functional.relu(conv2.call(x)), 2);
+        x = nn.functional.relu(conv3.call(x));
+        return fc2.call(nn.functional.relu(fc1.call(x.flatten(1))));
     }
 }

@@ -56,7 +56,7 @@ public sealed class ImageClassifierTrainer : ITrainingLoop, IDisposable
         using (var noGrad = no_grad())
         {
             using var probe = zeros(1, data.Channels, data.ImageSize, data.ImageSize);
-            var logits = model.forward(probe);
+            var logits = model.call(probe);
             if (logits.shape is not [1, var classes] || classes != data.ClassNames.Count)
                 throw new ArgumentException($"The model maps a {data.Name} image to shape [{string.Join(", ", logits.shape)}], not to {data.ClassNames.Count} class logits.");
             logits.Dispose();
@@ -118,7 +118,7 @@ public sealed class ImageClassifierTrainer : ITrainingLoop, IDisposable
             var total = zeros(1, device: _device);
             foreach (var (micro, (x, y)) in images.chunk(k).Zip(labels.chunk(k)).Index())
             {
-                var microLoss = nn.functional.cross_entropy(Model.forward(x), y) / k;
+                var microLoss = nn.functional.cross_entropy(Model.call(x), y) / k;
                 microLoss.backward();
                 total.add_(microLoss.detach());
                 if (micro < k - 1) Optimizer.AccumulateGradients();
@@ -148,7 +148,7 @@ public sealed class ImageClassifierTrainer : ITrainingLoop, IDisposable
         {
             using var scope = NewDisposeScope();
             var chunk = images.Take(Enumerable.Range(start, Math.Min(batchSize, images.Count - start)).ToArray());
-            var logits = Model.forward(chunk.ToTensor(_device));
+            var logits = Model.call(chunk.ToTensor(_device));
             lossSum += nn.functional.cross_entropy(logits, chunk.LabelTensor(_device), reduction: nn.Reduction.Sum).item<float>();
             var (probability, predicted) = nn.functional.softmax(logits, 1).max(1);
             predictions.AddRange(predicted.cpu().data<long>().Select(i => (int)i));

@@ -36,5 +36,5 @@ public sealed class Mlp : ImageClassifier
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor images) => fc2.forward(nn.functional.relu(fc1.forward(images.flatten(1))));
+    public override Tensor forward(Tensor images) => fc2.call(nn.functional.relu(fc1.call(images.flatten(1))));
 }
