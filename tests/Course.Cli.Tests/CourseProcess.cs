@@ -47,6 +47,16 @@ internal sealed class CourseProcess : IDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>Ctrl+C once <paramref name="marker"/> is printed (the run is in its steps): waits for it, lets the step
+    /// go on a moment, sends SIGINT, and returns the exit code.</summary>
+    public int InterruptAfter(string marker)
+    {
+        WaitFor(marker, TimeSpan.FromMinutes(1));
+        Thread.Sleep(500);
+        Signal("INT");
+        return WaitForExit(TimeSpan.FromMinutes(1));
+    }
+
     public string Output
     {
         get { lock (_lock) return _output.ToString(); }

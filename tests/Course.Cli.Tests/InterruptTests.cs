@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Course.Cli.Tests;
@@ -12,11 +11,8 @@ public class InterruptTests
         var corpus = PretrainErrorTests.SmallCorpus();
         using (var training = new CourseProcess("pretrain", "--preset", "tiny", "--corpus", corpus, "--steps", "1000000", "--eval-interval", "100000", "--eval-batches", "1", "--out", run))
         {
-            training.WaitFor("step      0: train loss", TimeSpan.FromMinutes(1)); // the first evaluation is done: training is under way
-            Thread.Sleep(500);
-            // A real SIGINT, as Ctrl+C in a terminal sends.
-            using (var kill = Process.Start("kill", ["-INT", training.Id.ToString()])) kill.WaitForExit();
-            var exitCode = training.WaitForExit(TimeSpan.FromMinutes(1));
+            // A real SIGINT, as Ctrl+C in a terminal sends, once the first evaluation is done: training is under way.
+            var exitCode = training.InterruptAfter("step      0: train loss");
             Assert.True(exitCode == 130, $"exit code {exitCode}; output:\n{training.Output}");
             Assert.Contains("Interrupted at step", training.Output);
             Assert.DoesNotContain("   at ", training.Output);
@@ -42,10 +38,7 @@ public class InterruptTests
         using (var tuning = new CourseProcess("finetune", "--checkpoint", Path.Combine(pretrained, "checkpoints", "latest"), "--steps", "1000000",
                    "--batch-size", "8", "--out", classifier))
         {
-            tuning.WaitFor("step     0: train loss", TimeSpan.FromMinutes(1));
-            Thread.Sleep(500);
-            using (var kill = Process.Start("kill", ["-INT", tuning.Id.ToString()])) kill.WaitForExit();
-            var exitCode = tuning.WaitForExit(TimeSpan.FromMinutes(1));
+            var exitCode = tuning.InterruptAfter("step     0: train loss");
             Assert.True(exitCode == 130, $"exit code {exitCode}; output:\n{tuning.Output}");
             Assert.Contains("Interrupted at step", tuning.Output);
         }

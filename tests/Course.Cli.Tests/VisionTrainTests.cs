@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using static Course.Cli.Tests.PretrainErrorTests;
 
@@ -43,10 +42,7 @@ public class VisionTrainTests
         var run = TempDirectory();
         using (var training = new CourseProcess([.. Small, "--steps", "1000000", "--eval-interval", "100000", "--out", run]))
         {
-            training.WaitFor("step      0: train loss", TimeSpan.FromMinutes(1));
-            Thread.Sleep(500);
-            using (var kill = Process.Start("kill", ["-INT", training.Id.ToString()])) kill.WaitForExit();
-            var exitCode = training.WaitForExit(TimeSpan.FromMinutes(1));
+            var exitCode = training.InterruptAfter("step      0: train loss");
             Assert.True(exitCode == 130, $"exit code {exitCode}; output:\n{training.Output}");
             Assert.Contains("Interrupted at step", training.Output);
             Assert.Contains("--resume", training.Output);

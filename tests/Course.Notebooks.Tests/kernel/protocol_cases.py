@@ -18,7 +18,7 @@ from jupyter_client.manager import KernelManager
 from jupyter_client.session import Session
 
 KERNEL_NAME = os.environ.get("COURSE_KERNEL_NAME", "course-csharp")
-TIMEOUT = 30  # seconds for any one answer; the first cell compiles Roslyn, which takes a few seconds on 2 cores
+TIMEOUT = 60  # seconds for any one answer: the first cell compiles Roslyn (seconds on 2 cores), and CI runs test assemblies side by side
 
 
 class CaseFailed(Exception):
