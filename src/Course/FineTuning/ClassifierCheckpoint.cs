@@ -40,7 +40,7 @@ public static class ClassifierCheckpoint
         try { manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(manifestPath), Json) ?? throw new JsonException("empty"); }
         catch (JsonException e) { throw new InvalidDataException($"{manifestPath} is damaged ({e.Message}); run `course finetune` again."); }
         using var weights = SafeTensors.Read(Path.Combine(runDirectory, WeightsFile));
-        var model = new GptClassifier(new Gpt(manifest.Config), manifest.Labels.Count, manifest.Pooling);
+        var model = new GptClassifier(LanguageModel.Create(manifest.Config), manifest.Labels.Count, manifest.Pooling);
         Checkpoint.LoadWeights(model, weights.Tensors);
         model.to(device).eval();
         return (model, TokenizerStore.Load(runDirectory), manifest);

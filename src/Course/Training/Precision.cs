@@ -32,7 +32,7 @@ public static class PrecisionExtensions
     };
 
     /// <summary>Sets the TF32 switches and casts <paramref name="model"/> (if given); call before creating the optimizer.</summary>
-    public static void Apply(this Precision precision, Gpt? model)
+    public static void Apply(this Precision precision, nn.Module? model)
     {
         var tf32 = precision != Precision.Fp32;
         backends.cuda.matmul.allow_tf32 = tf32;
