@@ -13,7 +13,8 @@ namespace Course.Models;
 /// <remarks>
 /// Parameter names are nanoGPT's (transformer.wte.weight, transformer.h.0.attn.c_attn.weight, ...). Because of the
 /// tying there is no separate lm_head.weight tensor (nanoGPT's state_dict lists the same tensor under that second
-/// name).
+/// name). Hugging Face's GPT-2 checkpoints use the same names but store the attention and MLP weights transposed;
+/// <see cref="FromPretrained"/> reads them.
 /// </remarks>
 public sealed class Gpt : LanguageModel
 {
@@ -27,6 +28,10 @@ public sealed class Gpt : LanguageModel
         RegisterComponents();
         InitWeights(transformer.h.SelectMany(block => block.ResidualProjections));
     }
+
+    /// <summary>GPT-2's weights from a Hugging Face checkpoint folder (config.json with model.safetensors or
+    /// pytorch_model.bin), on the CPU and in eval mode. See <see cref="HuggingFaceGpt2"/>.</summary>
+    public static Gpt FromPretrained(string directory) => HuggingFaceGpt2.Load(directory);
 
     public override Tensor Hidden(Tensor idx) => transformer.call(idx);
 
