@@ -20,10 +20,8 @@ public sealed class Gpt : LanguageModel
 {
     private readonly Transformer transformer;
 
-    public Gpt(GptConfig config) : base(nameof(Gpt), config)
+    public Gpt(GptConfig config) : base(nameof(Gpt), config, Architecture.Gpt)
     {
-        if (Config.Architecture != Architecture.Gpt)
-            throw new ArgumentException($"This config is for the {Config.Architecture} architecture; make its model with LanguageModel.Create.");
         transformer = new Transformer(Config);
         RegisterComponents();
         InitWeights(transformer.h.SelectMany(block => block.ResidualProjections));

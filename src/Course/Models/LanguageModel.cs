@@ -17,7 +17,12 @@ namespace Course.Models;
 /// </remarks>
 public abstract class LanguageModel : nn.Module<Tensor, Tensor>
 {
-    protected LanguageModel(string name, GptConfig config) : base(name) => Config = config.Validate();
+    protected LanguageModel(string name, GptConfig config, Architecture architecture) : base(name)
+    {
+        Config = config.Validate();
+        if (Config.Architecture != architecture)
+            throw new ArgumentException($"This config is for the {Config.Architecture} architecture, not {architecture}; make its model with LanguageModel.Create.");
+    }
 
     public GptConfig Config { get; }
 

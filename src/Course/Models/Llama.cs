@@ -21,10 +21,8 @@ public sealed class Llama : LanguageModel
 {
     private readonly LlamaModel model;
 
-    public Llama(GptConfig config) : base(nameof(Llama), config)
+    public Llama(GptConfig config) : base(nameof(Llama), config, Architecture.Llama)
     {
-        if (Config.Architecture != Architecture.Llama)
-            throw new ArgumentException($"This config is for the {Config.Architecture} architecture; make its model with LanguageModel.Create.");
         model = new LlamaModel(Config);
         RegisterComponents();
         InitWeights(model.layers.SelectMany(layer => layer.ResidualProjections));

@@ -27,11 +27,14 @@ public class GptTests
         Assert.InRange(loss.item<float>(), Math.Log(Tiny.VocabSize) - 0.1, Math.Log(Tiny.VocabSize) + 0.1);
     }
 
-    [Fact]
-    public void Logits_at_t_do_not_change_when_later_tokens_change()
+    [Theory]
+    [InlineData("tiny")]
+    [InlineData("llama-tiny")]
+    public void Logits_at_t_do_not_change_when_later_tokens_change(string preset)
     {
         using var scope = NewDisposeScope();
-        var model = NewModel(Tiny);
+        manual_seed(1);
+        var model = LanguageModel.Create(Course.Preset.Named(preset).Model);
         model.eval();
         var idx = randint(Tiny.VocabSize, [1, 12], generator: new Generator(4));
         var changed = idx.clone();
