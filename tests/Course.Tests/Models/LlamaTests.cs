@@ -104,6 +104,16 @@ public class LlamaTests
     }
 
     [Fact]
+    public void A_sweep_can_vary_the_key_value_heads_of_a_llama_preset_only()
+    {
+        var (config, _) = Course.Experiments.Hyperparameters.Apply(Tiny with { NHead = 4, NKvHead = 1 }, new TrainingOptions(), new Dictionary<string, double> { ["n_kv_head"] = 2 });
+        Assert.Equal(2, config.KvHeads);
+        var gpt = Course.Preset.Named("tiny").Model;
+        Assert.Contains("belong to the Llama architecture", Assert.Throws<ArgumentException>(() =>
+            Course.Experiments.Hyperparameters.Apply(gpt, new TrainingOptions(), new Dictionary<string, double> { ["n_kv_head"] = 1 })).Message);
+    }
+
+    [Fact]
     public void Configs_from_before_llama_read_as_gpt_and_write_without_llamas_fields()
     {
         var old = System.Text.Json.JsonSerializer.Deserialize<GptConfig>("""{"VocabSize":65,"BlockSize":16,"NLayer":2,"NHead":2,"NEmbd":32,"Dropout":0,"Bias":true}""")!;
