@@ -43,8 +43,8 @@ public static class GenerationBenchCommand
             }
             var table = new Table().AddColumns("model", "parameters", "context", "prompt s (no cache)", "tokens/s (no cache)", "prompt s (cache)", "tokens/s (cache)", "speed-up");
             foreach (var pair in results.Chunk(2))
-                table.AddRow(pair[0].Model, $"{pair[0].Parameters:N0}", $"{pair[0].Context}", $"{pair[0].PromptSeconds:F3}", $"{pair[0].TokensPerSecond:F1}",
-                    $"{pair[1].PromptSeconds:F3}", $"{pair[1].TokensPerSecond:F1}", $"{pair[1].TokensPerSecond / pair[0].TokensPerSecond:F1}×");
+                table.AddRow(pair[0].Model, $"{pair[0].Parameters:N0}", $"{pair[0].Context}", $"{pair[0].PromptSeconds:F3}", $"{pair[0].TokensPerSecond:G3}",
+                    $"{pair[1].PromptSeconds:F3}", $"{pair[1].TokensPerSecond:G3}", $"{pair[1].TokensPerSecond / pair[0].TokensPerSecond:F1}×");
             AnsiConsole.Console.Write(table);
             if (parse.GetValue(output) is string path)
             {
