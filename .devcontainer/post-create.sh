@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Runs once when a classroom dev container is created (postCreateCommand), and works the same outside any container:
+# Runs once when a classroom dev container is created (postCreateCommand), and works the same outside any container.
+# It sets up the course, registers its C# kernel with Jupyter (and the official .NET Interactive kernel, without the
+# network HTTP API that kernel's own installer opens), then runs a smoke check:
 #   bash .devcontainer/post-create.sh           # check prerequisites, set up (bash setup.sh), then a smoke check
 #   bash .devcontainer/post-create.sh --check   # check prerequisites only; restores, patches and builds nothing
 # Environment:
@@ -81,13 +83,29 @@ smoke() {
     [ "$code" = 0 ] || fail "the smoke notebook $smoke_notebook failed (exit $code). Rerun it with './course notebooks run $smoke_notebook' to see the failing cell; see docs/classroom.md, Troubleshooting."
 }
 
+# The kernels JupyterLab and VS Code's Jupyter extension list: the course's own, and the official one for comparison.
+# Like the smoke check, each is skipped, saying so, only while its piece is not in the checkout.
+register_kernels() {
+    if [ -f ./course ]; then
+        bash ./course kernel install --user || fail "'./course kernel install' failed (exit $?); its message above names the problem."
+    else
+        echo "post-create: course kernel not registered: ./course is not in this checkout."
+    fi
+    if [ -f tools/jupyter/official-kernel.sh ]; then
+        bash tools/jupyter/official-kernel.sh || fail "registering the .NET Interactive kernel failed (exit $?); its message above names the problem."
+    else
+        echo "post-create: .NET Interactive kernel not registered: tools/jupyter/official-kernel.sh is not in this checkout."
+    fi
+}
+
 check
 if [ "$mode" = check ]; then exit 0; fi
 
 TORCH_BACKEND="$backend" bash setup.sh
+register_kernels
 if [ "${POST_CREATE_SKIP_SMOKE:-0}" = 1 ]; then
     echo "post-create: smoke check skipped (POST_CREATE_SKIP_SMOKE=1)."
 else
     smoke
 fi
-echo "post-create: ready. Next: ./course pretrain, or open notebooks/ (docs/classroom.md)."
+echo "post-create: ready. Next: open a chapter in notebooks/ with the kernel \"C# (course)\", or ./course pretrain (docs/classroom.md)."

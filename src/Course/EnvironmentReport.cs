@@ -16,8 +16,11 @@ public static class EnvironmentReport
         typeof(EnvironmentReport).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .FirstOrDefault(a => a.Key == "TorchBackend")?.Value ?? "?";
 
-    public static IReadOnlyList<(string Name, string Value)> Describe()
+    /// <param name="relativeTo">Write the corpus cache relative to this folder (a notebook's own), so a saved
+    /// report names no folder of the machine that made it; null writes it in full, as <c>course env</c> does.</param>
+    public static IReadOnlyList<(string Name, string Value)> Describe(string? relativeTo = null)
     {
+        var cache = CacheDirectory.Resolve();
         var cuda = torch.cuda.is_available();
         return
         [
@@ -28,7 +31,7 @@ public static class EnvironmentReport
             ("backend (TorchBackend)", TorchBackend),
             ("CUDA available", cuda ? $"yes, {torch.cuda.device_count()} device(s)" : "no"),
             ("CPU cores / torch threads", $"{System.Environment.ProcessorCount} / {torch.get_num_threads()}"),
-            ("corpus cache", CacheDirectory.Resolve()),
+            ("corpus cache", relativeTo is null ? cache : Path.GetRelativePath(relativeTo, cache)),
         ];
     }
 }

@@ -32,3 +32,11 @@ cat > "$kernels/.net-csharp/kernel.json" <<JSON
 }
 JSON
 echo "official-kernel: registered .NET Interactive $version as .net-csharp in $kernels"
+# TorchSharp's loader for notebooks first asks the system loader for libtorch_cpu.so by name, so a libtorch installed
+# system-wide (Debian's libtorch-dev, pulled in by python3-torch) is found before TorchSharp's own libtorch 2.10 and
+# the first tensor fails with "undefined symbol" in libLibTorchSharp.so. Apps (the runner, the course kernel) are not
+# affected: they load the libtorch beside them.
+if command -v ldconfig >/dev/null && system_libtorch="$(ldconfig -p | sed -n 's/.*libtorch_cpu\.so (.*=> //p' | head -1)" && [ -n "$system_libtorch" ]; then
+    echo "official-kernel: warning: $system_libtorch is on the system loader's path; TorchSharp in this kernel will load it" >&2
+    echo "                 instead of its own libtorch and fail. Remove it (dpkg -S $system_libtorch names its package) to use this kernel." >&2
+fi

@@ -12,6 +12,9 @@ namespace Course.Cli.Commands;
 /// <summary>`course sample`: continue a prompt with a trained model.</summary>
 public static class SampleCommand
 {
+    /// <summary>The most tokens one call generates: a few minutes on a CPU for the presets that fit one.</summary>
+    public const int MaxTokens = 100_000;
+
     public static Command Create()
     {
         var checkpoint = new Option<string?>("--checkpoint") { Description = "A checkpoint folder, e.g. runs/NAME/checkpoints/best." };
@@ -19,7 +22,7 @@ public static class SampleCommand
         var allowUnverified = new Option<bool>("--allow-unverified") { Description = "Download a catalog model whose checksums are not recorded (pinning the SHA-256 it has now)." };
         var noCache = new Option<bool>("--no-kv-cache") { Description = "Recompute the whole context for every token (slower; the same tokens)." };
         var prompt = new Option<string>("--prompt") { Description = "Text to continue.", DefaultValueFactory = _ => "\n" };
-        var tokens = new Option<int>("--tokens") { Description = "Tokens to generate.", DefaultValueFactory = _ => 300 };
+        var tokens = new Option<int>("--tokens") { Description = $"Tokens to generate (at most {MaxTokens:N0}), printed as they come.", DefaultValueFactory = _ => 300 };
         var temperature = new Option<double>("--temperature") { Description = "Below 1 sharpens, above 1 flattens; 0 is greedy.", DefaultValueFactory = _ => 0.8 };
         var topK = new Option<int?>("--top-k") { Description = "Keep only the k most likely tokens." };
         var topP = new Option<double?>("--top-p") { Description = "Keep the smallest set of tokens with probability ≥ p." };
@@ -33,17 +36,20 @@ public static class SampleCommand
         command.SetAction(parse =>
         {
             var sampler = new NextTokenSampler(parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(topP)).Validate();
+            var count = parse.GetValue(tokens);
+            if (count is < 0 or > MaxTokens) throw new UserError($"--tokens must be from 0 to {MaxTokens:N0} (got {count:N0}).");
             var (model, tokenizer) = Load(parse.GetValue(checkpoint), parse.GetValue(pretrained), parse.GetValue(allowUnverified), DeviceChoice.Resolve(parse.GetValue(device)!));
             using (model)
             {
                 var text = parse.GetValue(prompt)!;
-                if (text.Length == 0) throw new ArgumentException("--prompt is empty; give at least one character (the default is a newline).");
-                using var scope = NewDisposeScope();
-                var modelDevice = model.parameters().First().device;
-                var idx = tensor(tokenizer.Encode(text).Select(i => (long)i).ToArray(), device: modelDevice).unsqueeze(0);
+                if (text.Length == 0) throw new UserError("--prompt is empty; give at least one character (the default is a newline).");
+                int[] promptIds;
+                try { promptIds = tokenizer.Encode(text); }
+                catch (ArgumentException e) { throw new UserError($"--prompt cannot be encoded by the checkpoint's {tokenizer.Kind} tokenizer: {e.Message}"); }
                 using var generator = new Generator(parse.GetValue(seed));
-                var ids = model.Generate(idx, parse.GetValue(tokens), sampler, generator, useCache: !parse.GetValue(noCache));
-                AnsiConsole.Console.WriteLine(tokenizer.Decode(ids[0].cpu().data<long>().ToArray().Select(i => (int)i)));
+                Console.Write(text);
+                TokenStream.Generate(model, promptIds, count, sampler, generator, tokenizer, Console.Write, useCache: !parse.GetValue(noCache));
+                Console.WriteLine();
             }
             return 0;
         });
@@ -54,7 +60,7 @@ public static class SampleCommand
     private static (LanguageModel Model, ITokenizer Tokenizer) Load(string? checkpoint, string? pretrained, bool allowUnverified, Device device)
     {
         if ((checkpoint is null) == (pretrained is null))
-            throw new ArgumentException("Give --checkpoint FOLDER (a run's checkpoint) or --pretrained NAME|FOLDER (GPT-2's weights), one of the two.");
+            throw new UserError("Give --checkpoint FOLDER (a run's checkpoint) or --pretrained NAME|FOLDER (GPT-2's weights), one of the two.");
         if (checkpoint is not null)
         {
             var (model, tokenizer, _) = Checkpoint.LoadModel(checkpoint, device);
@@ -67,7 +73,7 @@ public static class SampleCommand
         if (gpt.Config.VocabSize < encoding.VocabSize)
         {
             gpt.Dispose();
-            throw new InvalidDataException($"The model in {folder} has {gpt.Config.VocabSize:N0} token embeddings, fewer than the {encoding.VocabSize:N0} of GPT-2's encoding ({HuggingFaceGpt2.Encoding}): it is not a GPT-2 language model to sample from.");
+            throw new UserError($"The model in {folder} has {gpt.Config.VocabSize:N0} token embeddings, fewer than the {encoding.VocabSize:N0} of GPT-2's encoding ({HuggingFaceGpt2.Encoding}): it is not a GPT-2 language model to sample from.");
         }
         gpt.to(device);
         return (gpt, encoding);

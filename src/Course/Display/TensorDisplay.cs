@@ -30,7 +30,8 @@ public static class TensorDisplay
             return $"<div><pre>{WebUtility.HtmlEncode(PlainText(tensor))}</pre></div>";
         using var scope = torch.NewDisposeScope();
         var rows = (tensor.dim() switch { 0 => tensor.reshape(1, 1), 1 => tensor.unsqueeze(0), _ => tensor }).detach().cpu();
-        var html = new StringBuilder($"<table><caption style=\"text-align:left\">{header}</caption>");
+        // The header is the caption, kept on one line: a small matrix would otherwise squeeze it into a narrow column.
+        var html = new StringBuilder($"<table><caption style=\"text-align:left;white-space:nowrap\">{header}</caption>");
         for (long i = 0; i < rows.shape[0]; i++)
         {
             html.Append("<tr>");

@@ -97,10 +97,10 @@ public static class SafeTensors
     }
 
     /// <summary>The header of the safetensors file open in <paramref name="stream"/> (named <paramref name="path"/> in
-    /// messages); throws <see cref="InvalidDataException"/> when it does not describe the file.</summary>
+    /// messages); throws <see cref="UserError"/> when it does not describe the file.</summary>
     public static Header ReadHeader(Stream stream, string path)
     {
-        InvalidDataException Bad(string problem) => new($"{path} is not a valid safetensors file: {problem}. The file is damaged or was cut short: save or download it again, or use another one.");
+        UserError Bad(string problem) => new($"{path} is not a valid safetensors file: {problem}. The file is damaged or was cut short: save or download it again, or use another one.");
         var fileLength = stream.Length;
         if (fileLength < 8) throw Bad($"it has {fileLength} bytes, fewer than the 8-byte header length");
         Span<byte> prefix = stackalloc byte[8];

@@ -20,10 +20,12 @@ internal static class JupyterTools
     public const string CourseKernel = KernelIdentity.DefaultName;
 
     private static readonly Lazy<Task> Installed = new(() => Succeed("bash", ["tools/jupyter/ensure.sh"]));
+    private static readonly Lazy<Task> InstalledWithBrowser = new(() => Succeed("bash", ["tools/jupyter/ensure.sh", "--browser"]));
     private static readonly Lazy<Task<IReadOnlyDictionary<string, string>>> Prepared = new(PrepareAsync);
 
-    /// <summary>Makes sure Debian's Jupyter packages are installed (once per test run).</summary>
-    public static Task EnsureInstalledAsync() => Installed.Value;
+    /// <summary>Makes sure Debian's Jupyter packages are installed (once per test run); with <paramref name="browser"/>
+    /// also the classic Notebook UI and Chromium with its driver.</summary>
+    public static Task EnsureInstalledAsync(bool browser = false) => browser ? InstalledWithBrowser.Value : Installed.Value;
 
     /// <summary>The environment for a Jupyter child process: this run's kernelspecs and Jupyter folders (set up once).</summary>
     public static Task<IReadOnlyDictionary<string, string>> EnvironmentAsync() => Prepared.Value;

@@ -32,6 +32,14 @@ public partial class DevContainerConfigTests
     }
 
     [Theory, MemberData(nameof(Configs))]
+    public void Installs_jupyterlab_in_the_image(string config)
+    {
+        var features = DevContainerConfig.Load(config).Root.GetProperty("features");
+        var python = features.EnumerateObject().Single(f => f.Name.StartsWith("ghcr.io/devcontainers/features/python:", StringComparison.Ordinal));
+        Assert.True(python.Value.GetProperty("installJupyterlab").GetBoolean(), $"{config}: the python feature does not install JupyterLab.");
+    }
+
+    [Theory, MemberData(nameof(Configs))]
     public void Image_is_pinned_to_a_release(string config)
     {
         var image = DevContainerConfig.Load(config).RequiredString("image");

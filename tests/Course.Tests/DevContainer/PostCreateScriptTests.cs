@@ -132,9 +132,10 @@ public class PostCreateScriptTests
 
         Assert.True(run.ExitCode == 0, run.Output);
         var calls = File.ReadAllLines(checkout.PathOf("course.log"));
-        Assert.Equal(2, calls.Length);
-        Assert.Equal("env", calls[0]);
-        var notebookCall = calls[1].Split(' ');
+        Assert.Equal(3, calls.Length);
+        Assert.Equal("kernel install --user", calls[0]); // registered before the smoke check
+        Assert.Equal("env", calls[1]);
+        var notebookCall = calls[2].Split(' ');
         Assert.Equal(["notebooks", "run", "notebooks/00-setup.ipynb", "--output"], notebookCall[..4]);
         Assert.Equal("existed", notebookCall[5]);
         Assert.False(Directory.Exists(notebookCall[4]), "the smoke run's output folder was left behind");
@@ -164,7 +165,7 @@ public class PostCreateScriptTests
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("'./course env' failed (exit 4)", run.Stderr);
-        Assert.Single(File.ReadAllLines(checkout.PathOf("course.log")));
+        Assert.Equal(["kernel install --user", "env"], File.ReadAllLines(checkout.PathOf("course.log")));
     }
 
     [Fact]
@@ -176,7 +177,7 @@ public class PostCreateScriptTests
         var run = BashScript.Run(Script, checkout.Root, Environment());
 
         Assert.True(run.ExitCode == 0, run.Output);
-        Assert.Equal(["env"], File.ReadAllLines(checkout.PathOf("course.log")));
+        Assert.Equal(["kernel install --user", "env"], File.ReadAllLines(checkout.PathOf("course.log")));
         Assert.Contains("smoke notebook skipped: notebooks/00-setup.ipynb is not in this checkout", run.Stdout);
     }
 
@@ -192,8 +193,34 @@ public class PostCreateScriptTests
 
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.True(File.Exists(checkout.PathOf("setup.log")), "setup.sh did not run");
-        Assert.False(File.Exists(checkout.PathOf("course.log")), "./course ran although the smoke check was skipped");
+        Assert.Equal(["kernel install --user"], File.ReadAllLines(checkout.PathOf("course.log"))); // the kernel, not the smoke check
         Assert.Contains("smoke check skipped (POST_CREATE_SKIP_SMOKE=1)", run.Stdout);
+    }
+
+    [Fact]
+    public void Registers_the_course_kernel_and_the_official_kernel_for_jupyter()
+    {
+        using var checkout = new FakeCheckout();
+        checkout.AddCourse(exitCode: 0);
+        checkout.AddOfficialKernelScript(exitCode: 0);
+
+        var run = BashScript.Run(Script, checkout.Root, Environment());
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Equal("kernel install --user", File.ReadAllLines(checkout.PathOf("course.log"))[0]);
+        Assert.Equal("official kernel registered\n", File.ReadAllText(checkout.PathOf("official-kernel.log")));
+    }
+
+    [Fact]
+    public void A_kernel_that_cannot_be_registered_fails_the_run()
+    {
+        using var checkout = new FakeCheckout();
+        checkout.AddCourse(exitCode: 6, failOn: "kernel");
+
+        var run = BashScript.Run(Script, checkout.Root, Environment());
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("'./course kernel install' failed (exit 6)", run.Stderr);
     }
 
     /// <summary>The test environment with <paramref name="program"/>, a shell script in <paramref name="bin"/>, found
@@ -246,6 +273,13 @@ public class PostCreateScriptTests
                 exit 0
 
                 """);
+        }
+
+        /// <summary>A tools/jupyter/official-kernel.sh that logs its call and exits with <paramref name="exitCode"/>.</summary>
+        public void AddOfficialKernelScript(int exitCode)
+        {
+            Directory.CreateDirectory(PathOf("tools/jupyter"));
+            File.WriteAllText(PathOf("tools/jupyter/official-kernel.sh"), $"echo \"official kernel registered\" >> official-kernel.log\nexit {exitCode}\n");
         }
 
         public void AddNotebook()
