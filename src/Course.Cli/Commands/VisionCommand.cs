@@ -55,9 +55,14 @@ public static class VisionCommand
             var target = DeviceChoice.Resolve(parse.GetValue(device)!);
             var resuming = parse.GetValue(resume);
             // Everything is checked before the run folder is touched or anything is downloaded.
-            var runDirectory = RunFolder.Prepare(parse.GetValue(output) ?? Path.Combine("runs", $"vision-{name}-{parse.GetValue(preset)}-{DateTime.Now:yyyyMMdd-HHmmss}"), resuming);
+            var outPath = parse.GetValue(output) ?? Path.Combine("runs", $"vision-{name}-{parse.GetValue(preset)}-{DateTime.Now:yyyyMMdd-HHmmss}");
+            // Held (locked) for the whole run, so a second process cannot write into it.
+            using var folder = resuming ? RunFolder.Open(outPath) : RunFolder.OpenNew(outPath, "Add --resume to continue it, or choose another --out.");
+            var latest = Path.Combine(folder.Path, Trainer.LatestCheckpoint);
+            if (resuming && !Directory.Exists(latest) && !Directory.Exists(latest + ".old"))
+                throw new UserError($"--resume: {folder.Path} has no checkpoint to resume ({Trainer.LatestCheckpoint} is missing). Give the --out of an earlier run.");
             var data = ImageDatasets.Load(name, new DownloadOptions { Progress = new Progress<DownloadProgress>(DownloadLine.Print) });
-            return Train(data, config, parse.GetValue(preset)!, options, target, runDirectory, resuming);
+            return Train(data, config, parse.GetValue(preset)!, options, target, folder.Path, resuming);
         });
         return new Command("vision", "Convolutional networks on images.") { train };
     }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Course.Data;
 
 namespace Course.Training;
 
@@ -12,7 +13,7 @@ public static class CheckpointFolder
 {
     /// <summary>Writes the folder <paramref name="directory"/>: <paramref name="writeFiles"/> fills the temporary folder,
     /// then <paramref name="writeManifest"/> gets it and the record of every file in it.</summary>
-    public static void Write(string directory, Action<string> writeFiles, Action<string, Dictionary<string, Checkpoint.FileRecord>> writeManifest)
+    public static void Write(string directory, Action<string> writeFiles, Action<string, Dictionary<string, FileRecord>> writeManifest)
     {
         var full = Path.GetFullPath(directory);
         var parent = Path.GetDirectoryName(full)!;
@@ -43,7 +44,7 @@ public static class CheckpointFolder
 
     /// <summary>Throws <see cref="InvalidDataException"/> unless every file of <paramref name="files"/> is in
     /// <paramref name="directory"/> with its recorded size and SHA-256.</summary>
-    public static void Verify(string directory, IReadOnlyDictionary<string, Checkpoint.FileRecord> files)
+    public static void Verify(string directory, IReadOnlyDictionary<string, FileRecord> files)
     {
         foreach (var (name, expected) in files)
         {
@@ -62,10 +63,10 @@ public static class CheckpointFolder
     public static string Recover(string directory) =>
         !Directory.Exists(directory) && Directory.Exists(directory + ".old") ? directory + ".old" : directory;
 
-    private static Checkpoint.FileRecord Describe(string path)
+    private static FileRecord Describe(string path)
     {
         using var stream = File.OpenRead(path);
-        return new Checkpoint.FileRecord(stream.Length, Convert.ToHexStringLower(SHA256.HashData(stream)));
+        return new FileRecord(stream.Length, Convert.ToHexStringLower(SHA256.HashData(stream)));
     }
 
     /// <summary>A folder cannot be renamed over another: the old one moves aside to NAME.old first and is deleted after.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Course.Data;
 using Course.Training;
 using static TorchSharp.torch;
 
@@ -21,7 +22,7 @@ public static class ImageCheckpoint
     /// <param name="Model">The network's class, e.g. "ConvNet".</param>
     /// <param name="Config">Its shape (<see cref="ImageClassifier.Config"/>) as JSON.</param>
     public sealed record Manifest(int FormatVersion, int Step, double? BestValidationLoss, string Model, JsonNode Config, TrainingOptions Options,
-        string Dataset, string DatasetSha256, Dictionary<string, Checkpoint.FileRecord> Files);
+        string Dataset, string DatasetSha256, Dictionary<string, FileRecord> Files);
 
     /// <summary>A verified checkpoint's manifest and tensors (on the CPU, owned by the caller).</summary>
     public sealed record Loaded(Manifest Manifest, SafeTensors.Contents Weights, SafeTensors.Contents State) : IDisposable
