@@ -35,13 +35,13 @@ public static class HuggingFaceGpt2
     private static readonly ScalarType[] FloatingPoint = [ScalarType.Float32, ScalarType.Float16, ScalarType.BFloat16, ScalarType.Float64];
 
     /// <summary>The checkpoint in <paramref name="directory"/> as a <see cref="Gpt"/> on the CPU, in eval mode.</summary>
-    /// <exception cref="InvalidDataException">The folder is not a GPT-2 checkpoint this model can hold; the message says why.</exception>
+    /// <exception cref="UserError">The folder is not a GPT-2 checkpoint this model can hold; the message says why.</exception>
     public static Gpt Load(string directory)
     {
         if (File.Exists(directory))
-            throw new InvalidDataException($"{directory} is a file; give the folder that holds {ConfigFile} and {SafeTensorsFile} (or {PyTorchFile}).");
+            throw new UserError($"{directory} is a file; give the folder that holds {ConfigFile} and {SafeTensorsFile} (or {PyTorchFile}).");
         if (!Directory.Exists(directory))
-            throw new InvalidDataException($"No folder at {directory}: give a Hugging Face GPT-2 folder ({ConfigFile} and {SafeTensorsFile}), or one of the catalog's models ({string.Join(", ", CorpusCatalog.Models.Select(m => m.Name))}).");
+            throw new UserError($"No folder at {directory}: give a Hugging Face GPT-2 folder ({ConfigFile} and {SafeTensorsFile}), or one of the catalog's models ({string.Join(", ", CorpusCatalog.Models.Select(m => m.Name))}).");
         var config = ReadConfig(Path.Combine(directory, ConfigFile));
         using var file = WeightFile.Open(directory);
         var model = new Gpt(config);
@@ -73,16 +73,16 @@ public static class HuggingFaceGpt2
     public static GptConfig ReadConfig(string path)
     {
         if (!File.Exists(path))
-            throw new InvalidDataException($"{Path.GetDirectoryName(path)} is not a Hugging Face checkpoint folder: it has no {ConfigFile}.");
+            throw new UserError($"{Path.GetDirectoryName(path)} is not a Hugging Face checkpoint folder: it has no {ConfigFile}.");
         JsonObject json;
-        try { json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path} is not a JSON object."); }
-        catch (JsonException e) { throw new InvalidDataException($"{path} is not valid JSON ({e.Message}); download it again."); }
+        try { json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new UserError($"{path} is not a JSON object."); }
+        catch (JsonException e) { throw new UserError($"{path} is not valid JSON ({e.Message}); download it again."); }
 
         int Required(params string[] names)
         {
             foreach (var name in names)
                 if (json[name] is JsonValue value && value.TryGetValue<int>(out var number)) return number;
-            throw new InvalidDataException($"{path} has no whole number {string.Join(" or ", names)}; a GPT-2 config.json has one.");
+            throw new UserError($"{path} has no whole number {string.Join(" or ", names)}; a GPT-2 config.json has one.");
         }
         void Refuse(string name, Func<JsonNode, bool> supported, string why)
         {
@@ -90,7 +90,7 @@ public static class HuggingFaceGpt2
             bool ok;
             try { ok = supported(node); }
             catch (Exception e) when (e is InvalidOperationException or FormatException) { ok = false; }
-            if (!ok) throw new InvalidDataException($"{path}: {name} = {node.ToJsonString()} is not supported: {why}.");
+            if (!ok) throw new UserError($"{path}: {name} = {node.ToJsonString()} is not supported: {why}.");
         }
         Refuse("model_type", n => n.GetValue<string>() == "gpt2", "this reader loads GPT-2 checkpoints only");
         Refuse("activation_function", n => n.GetValue<string>() is "gelu_new" or "gelu_pytorch_tanh", "the course's GPT uses GELU's tanh approximation, as GPT-2 does");
@@ -102,7 +102,7 @@ public static class HuggingFaceGpt2
         var config = new GptConfig(VocabSize: Required("vocab_size"), BlockSize: Required("n_positions", "n_ctx"), NLayer: Required("n_layer"),
             NHead: Required("n_head"), NEmbd: Required("n_embd")) { IntermediateSize = inner };
         try { return config.Validate(); }
-        catch (ArgumentException e) { throw new InvalidDataException($"{path} describes no valid GPT: {e.Message}"); }
+        catch (ArgumentException e) { throw new UserError($"{path} describes no valid GPT: {e.Message}"); }
     }
 
     /// <summary>For each of the model's names (without "transformer."), the file's name of that tensor, after checking that
@@ -119,17 +119,17 @@ public static class HuggingFaceGpt2
         }
         var missing = targets.Keys.Where(name => !sources.ContainsKey(name)).ToList();
         if (missing.Count > 0)
-            throw new InvalidDataException($"{file.Path} lacks {missing.Count} of the {targets.Count} tensors its {ConfigFile} needs ({Some(missing)}): it is incomplete or not a GPT-2 checkpoint.");
+            throw new UserError($"{file.Path} lacks {missing.Count} of the {targets.Count} tensors its {ConfigFile} needs ({Some(missing)}): it is incomplete or not a GPT-2 checkpoint.");
         if (unexpected.Count > 0)
-            throw new InvalidDataException($"{file.Path} holds tensors a GPT-2 of its {ConfigFile} does not have ({Some(unexpected)}): it is not a GPT-2 checkpoint, or {ConfigFile} belongs to another model.");
+            throw new UserError($"{file.Path} holds tensors a GPT-2 of its {ConfigFile} does not have ({Some(unexpected)}): it is not a GPT-2 checkpoint, or {ConfigFile} belongs to another model.");
         foreach (var (name, parameter) in targets)
         {
             var (dtype, shape) = file.Tensors[sources[name]];
             if (!FloatingPoint.Contains(dtype))
-                throw new InvalidDataException($"{file.Path}: tensor '{sources[name]}' has dtype {dtype}; GPT-2's weights are floating point (F32, F16 or BF16). The file is damaged or not a GPT-2 checkpoint.");
+                throw new UserError($"{file.Path}: tensor '{sources[name]}' has dtype {dtype}; GPT-2's weights are floating point (F32, F16 or BF16). The file is damaged or not a GPT-2 checkpoint.");
             var expected = IsConv1D(name) ? [parameter.shape[1], parameter.shape[0]] : parameter.shape;
             if (!shape.SequenceEqual(expected))
-                throw new InvalidDataException($"{file.Path}: tensor '{sources[name]}' has shape [{string.Join(", ", shape)}], but its {ConfigFile} needs [{string.Join(", ", expected)}]" +
+                throw new UserError($"{file.Path}: tensor '{sources[name]}' has shape [{string.Join(", ", shape)}], but its {ConfigFile} needs [{string.Join(", ", expected)}]" +
                     (IsConv1D(name) ? " (Hugging Face's Conv1D stores in × out)" : "") + ". The weights and the config.json come from different models.");
         }
         return sources;
@@ -142,7 +142,7 @@ public static class HuggingFaceGpt2
         using var head = shape.SequenceEqual(wte.shape) ? file.Read("lm_head.weight") : null;
         using var head32 = head?.to(ScalarType.Float32);
         if (head32 is null || !head32.allclose(wte, rtol: 0, atol: 0))
-            throw new InvalidDataException($"{file.Path}: lm_head.weight is not the token embedding wte.weight. GPT-2 ties the two, and so does the course's GPT; this checkpoint has an untied output layer it cannot hold.");
+            throw new UserError($"{file.Path}: lm_head.weight is not the token embedding wte.weight. GPT-2 ties the two, and so does the course's GPT; this checkpoint has an untied output layer it cannot hold.");
     }
 
     /// <summary>The Conv1D weights: attn.c_attn, attn.c_proj, mlp.c_fc and mlp.c_proj (not their biases, not the LayerNorms).</summary>
@@ -188,7 +188,7 @@ public static class HuggingFaceGpt2
                 catch { stream.Dispose(); throw; }
             }
             if (File.Exists(pickle)) return new WeightFile(pickle, stream: null, header: null, Unpickle(pickle));
-            throw new InvalidDataException($"{directory} has neither {SafeTensorsFile} nor {PyTorchFile}: download the weights into it.");
+            throw new UserError($"{directory} has neither {SafeTensorsFile} nor {PyTorchFile}: download the weights into it.");
         }
 
         /// <summary>A new CPU tensor for <paramref name="name"/>, the caller's to dispose.</summary>
@@ -207,11 +207,11 @@ public static class HuggingFaceGpt2
             try { state = PyTorchUnpickler.UnpickleStateDict(path); }
             catch (NotImplementedException e)
             {
-                throw new InvalidDataException($"{path} cannot be read ({e.Message}): it was saved in PyTorch's format from before 1.6, or holds a whole model. Use {SafeTensorsFile}, or save the state_dict again with a newer torch.save.", e);
+                throw new UserError($"{path} cannot be read ({e.Message}): it was saved in PyTorch's format from before 1.6, or holds a whole model. Use {SafeTensorsFile}, or save the state_dict again with a newer torch.save.", e);
             }
             catch (Exception e) when (e is InvalidDataException or IOException or InvalidCastException or Razorvine.Pickle.PickleException or InvalidOperationException)
             {
-                throw new InvalidDataException($"{path} is not a readable PyTorch checkpoint ({e.Message}): it is damaged or was cut short. Download it again, or use {SafeTensorsFile}.", e);
+                throw new UserError($"{path} is not a readable PyTorch checkpoint ({e.Message}): it is damaged or was cut short. Download it again, or use {SafeTensorsFile}.", e);
             }
             return state.Cast<DictionaryEntry>().Where(e => e.Value is Tensor).ToDictionary(e => (string)e.Key, e => (Tensor)e.Value!);
         }

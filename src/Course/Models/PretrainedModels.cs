@@ -19,7 +19,7 @@ public static class PretrainedModels
     {
         if (Directory.Exists(nameOrFolder)) return nameOrFolder;
         if (CorpusCatalog.Models.FirstOrDefault(m => m.Name == nameOrFolder) is { } entry) return Fetch(entry, CacheDirectory.Resolve(cacheDirectory), options);
-        throw new InvalidDataException($"'{nameOrFolder}' is neither a folder nor a model of the catalog ({string.Join(", ", CorpusCatalog.Models.Select(m => m.Name))}). " +
+        throw new UserError($"'{nameOrFolder}' is neither a folder nor a model of the catalog ({string.Join(", ", CorpusCatalog.Models.Select(m => m.Name))}). " +
             $"Give a Hugging Face GPT-2 folder ({HuggingFaceGpt2.ConfigFile} and {HuggingFaceGpt2.SafeTensorsFile}).");
     }
 

@@ -104,7 +104,7 @@ public class HuggingFaceGpt2Tests
         using var folder = Copy(HuggingFaceGpt2.ConfigFile);
         var bytes = File.ReadAllBytes(Path.Combine(Fixture, file));
         File.WriteAllBytes(folder.File(file), bytes[..(bytes.Length * 2 / 3)]);
-        var message = Assert.Throws<InvalidDataException>(() => Gpt.FromPretrained(folder.Path)).Message;
+        var message = Assert.Throws<UserError>(() => Gpt.FromPretrained(folder.Path)).Message;
         Assert.Contains(problem, message);
         Assert.Contains(advice, message);
     }
@@ -114,7 +114,7 @@ public class HuggingFaceGpt2Tests
     {
         using var folder = Copy(HuggingFaceGpt2.ConfigFile);
         File.WriteAllBytes(folder.File(HuggingFaceGpt2.PyTorchFile), [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8]);
-        var message = Assert.Throws<InvalidDataException>(() => Gpt.FromPretrained(folder.Path)).Message;
+        var message = Assert.Throws<UserError>(() => Gpt.FromPretrained(folder.Path)).Message;
         Assert.Contains("saved in PyTorch's format from before 1.6", message);
         Assert.Contains("Use model.safetensors", message);
     }
@@ -123,19 +123,19 @@ public class HuggingFaceGpt2Tests
     public void Folders_without_a_config_or_weights_and_configs_of_other_models_are_refused()
     {
         using var empty = new TempDirectory();
-        Assert.Contains("it has no config.json", Assert.Throws<InvalidDataException>(() => Gpt.FromPretrained(empty.Path)).Message);
-        Assert.Contains("No folder at", Assert.Throws<InvalidDataException>(() => Gpt.FromPretrained(empty.File("nothing"))).Message);
+        Assert.Contains("it has no config.json", Assert.Throws<UserError>(() => Gpt.FromPretrained(empty.Path)).Message);
+        Assert.Contains("No folder at", Assert.Throws<UserError>(() => Gpt.FromPretrained(empty.File("nothing"))).Message);
 
         using var configOnly = Copy(HuggingFaceGpt2.ConfigFile);
-        Assert.Contains("has neither model.safetensors nor pytorch_model.bin", Assert.Throws<InvalidDataException>(() => Gpt.FromPretrained(configOnly.Path)).Message);
+        Assert.Contains("has neither model.safetensors nor pytorch_model.bin", Assert.Throws<UserError>(() => Gpt.FromPretrained(configOnly.Path)).Message);
 
         var config = File.ReadAllText(Path.Combine(Fixture, HuggingFaceGpt2.ConfigFile));
         File.WriteAllText(configOnly.File(HuggingFaceGpt2.ConfigFile), config.Replace("\"gelu_new\"", "\"relu\""));
-        Assert.Contains("activation_function = \"relu\" is not supported", Assert.Throws<InvalidDataException>(() => HuggingFaceGpt2.ReadConfig(configOnly.File(HuggingFaceGpt2.ConfigFile))).Message);
+        Assert.Contains("activation_function = \"relu\" is not supported", Assert.Throws<UserError>(() => HuggingFaceGpt2.ReadConfig(configOnly.File(HuggingFaceGpt2.ConfigFile))).Message);
         File.WriteAllText(configOnly.File(HuggingFaceGpt2.ConfigFile), config.Replace("\"n_embd\"", "\"hidden\""));
-        Assert.Contains("has no whole number n_embd", Assert.Throws<InvalidDataException>(() => HuggingFaceGpt2.ReadConfig(configOnly.File(HuggingFaceGpt2.ConfigFile))).Message);
+        Assert.Contains("has no whole number n_embd", Assert.Throws<UserError>(() => HuggingFaceGpt2.ReadConfig(configOnly.File(HuggingFaceGpt2.ConfigFile))).Message);
         File.WriteAllText(configOnly.File(HuggingFaceGpt2.ConfigFile), "[1, 2]");
-        Assert.Contains("is not a JSON object", Assert.Throws<InvalidDataException>(() => HuggingFaceGpt2.ReadConfig(configOnly.File(HuggingFaceGpt2.ConfigFile))).Message);
+        Assert.Contains("is not a JSON object", Assert.Throws<UserError>(() => HuggingFaceGpt2.ReadConfig(configOnly.File(HuggingFaceGpt2.ConfigFile))).Message);
     }
 
     [Fact]
@@ -176,7 +176,7 @@ public class HuggingFaceGpt2Tests
             Assert.Equal([HuggingFaceGpt2.ConfigFile, HuggingFaceGpt2.SafeTensorsFile], m.Files.Select(f => f.Name));
         });
         Assert.Contains("neither a folder nor a model of the catalog (gpt2, gpt2-medium, gpt2-large, gpt2-xl)",
-            Assert.Throws<InvalidDataException>(() => PretrainedModels.Resolve("gpt3")).Message);
+            Assert.Throws<UserError>(() => PretrainedModels.Resolve("gpt3")).Message);
     }
 
     private static void AssertReproduces(string folder, double tolerance = 1e-4)
@@ -202,7 +202,7 @@ public class HuggingFaceGpt2Tests
             change(tensors);
             Write(folder, tensors.Select(t => (t.Key, t.Value)));
         }
-        return Assert.Throws<InvalidDataException>(() => Gpt.FromPretrained(folder.Path)).Message;
+        return Assert.Throws<UserError>(() => Gpt.FromPretrained(folder.Path)).Message;
     }
 
     private static void Write(TempDirectory folder, IEnumerable<(string, Tensor)> tensors)

@@ -99,7 +99,7 @@ public class LlamaTests
         Assert.Contains("no biases", Assert.Throws<ArgumentException>(() => (Tiny with { Bias = true }).Validate()).Message);
         Assert.Contains("NKvHead (3) must divide NHead (2)", Assert.Throws<ArgumentException>(() => (Tiny with { NKvHead = 3 }).Validate()).Message);
         Assert.Contains("head size NEmbd / NHead must be even", Assert.Throws<ArgumentException>(() => (Tiny with { NEmbd = 6, NHead = 2 }).Validate()).Message);
-        Assert.Contains("belong to the Llama architecture", Assert.Throws<ArgumentException>(() => (Course.Preset.Named("tiny").Model with { NKvHead = 1 }).Validate()).Message);
+        Assert.Contains("belong to the Llama architecture", Assert.Throws<UserError>(() => (Course.Preset.Named("tiny").Model with { NKvHead = 1 }).Validate()).Message);
         Assert.Contains("make its model with LanguageModel.Create", Assert.Throws<ArgumentException>(() => new Gpt(Tiny)).Message);
     }
 
@@ -109,7 +109,7 @@ public class LlamaTests
         var (config, _) = Course.Experiments.Hyperparameters.Apply(Tiny with { NHead = 4, NKvHead = 1 }, new TrainingOptions(), new Dictionary<string, double> { ["n_kv_head"] = 2 });
         Assert.Equal(2, config.KvHeads);
         var gpt = Course.Preset.Named("tiny").Model;
-        Assert.Contains("belong to the Llama architecture", Assert.Throws<ArgumentException>(() =>
+        Assert.Contains("belong to the Llama architecture", Assert.Throws<UserError>(() =>
             Course.Experiments.Hyperparameters.Apply(gpt, new TrainingOptions(), new Dictionary<string, double> { ["n_kv_head"] = 1 })).Message);
     }
 
