@@ -47,7 +47,7 @@ public class GenerationCommandTests
         var trained = Succeeds("pretrain", "--preset", "llama-tiny", "--corpus", SmallCorpus(), "--steps", "6", "--eval-interval", "3", "--eval-batches", "1", "--out", run);
         Assert.Contains("preset llama-tiny", trained);
         using (var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "run.json"))))
-            Assert.Equal("Llama", record.RootElement.GetProperty("config").GetProperty("Architecture").GetString());
+            Assert.Equal("Llama", record.RootElement.GetProperty("config").GetProperty("architecture").GetString());
         var checkpoint = Path.Combine(run, "checkpoints", "latest");
         Assert.StartsWith("line", Succeeds("sample", "--checkpoint", checkpoint, "--prompt", "line", "--tokens", "20"));
         Assert.Contains("bits per character", Succeeds("evaluate", "--checkpoint", checkpoint, "--batches", "2"));

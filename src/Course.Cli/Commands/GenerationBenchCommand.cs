@@ -27,6 +27,9 @@ public static class GenerationBenchCommand
             var target = DeviceChoice.Resolve(parse.GetValue(device)!);
             var lengths = parse.GetValue(contexts)!;
             var count = parse.GetValue(tokens);
+            if (count < 2) throw new UserError($"--tokens must be at least 2 (got {count}): the first token pays for the prompt.");
+            if (lengths.Min() <= count)
+                throw new UserError($"--context {lengths.Min()} must exceed the tokens generated (--tokens {count}): the prompt is the context less those tokens.");
             var results = new List<GenerationSpeed>();
             foreach (var name in parse.GetValue(presets)!)
             {
