@@ -51,7 +51,9 @@ public static class VisionCommand
             }).Validate();
             var (channels, size) = ImageDatasets.Shape(name);
             var pad = parse.GetValue(padding) switch { "valid" => 0, "same" => 1, _ => ImageDatasets.Padding(name) };
-            var config = ConvNetConfig.Presets[parse.GetValue(preset)!](channels, size, pad).Validate();
+            ConvNetConfig config;
+            try { config = ConvNetConfig.Presets[parse.GetValue(preset)!](channels, size, pad).Validate(); }
+            catch (ArgumentException e) { throw new UserError(e.Message); }
             var target = DeviceChoice.Resolve(parse.GetValue(device)!);
             var resuming = parse.GetValue(resume);
             // Everything is checked before the run folder is touched or anything is downloaded.
