@@ -10,26 +10,24 @@ public static class TokenStream
 {
     /// <summary>Samples <paramref name="count"/> tokens after <paramref name="prompt"/> and passes the text of each to
     /// <paramref name="write"/> as soon as it decodes to whole characters (a byte-level token may end inside one).
-    /// One call of <see cref="Gpt.Generate"/> per token with the same generator draws the same tokens as one call for
-    /// all of them.</summary>
-    public static void Generate(Gpt model, int[] prompt, int count, NextTokenSampler sampler, Generator generator, ITokenizer tokenizer, Action<string> write)
+    /// One <see cref="LanguageModel.Generate"/> call reports each token as it is chosen, so the KV cache
+    /// (<paramref name="useCache"/>) reads the prompt once.</summary>
+    public static void Generate(LanguageModel model, int[] prompt, int count, NextTokenSampler sampler, Generator generator, ITokenizer tokenizer,
+        Action<string> write, bool useCache = true)
     {
         var device = model.parameters().First().device;
-        var context = prompt.Select(i => (long)i).ToList();
+        // The model reads at most BlockSize tokens of context; a longer prompt keeps its end.
+        var context = prompt.Length <= model.Config.BlockSize ? prompt : prompt[^model.Config.BlockSize..];
         var pending = new List<int>();
-        for (var i = 0; i < count; i++)
+        using var scope = NewDisposeScope();
+        model.Generate(tensor(context.Select(i => (long)i).ToArray(), device: device).unsqueeze(0), count, sampler, generator, useCache, onToken: next =>
         {
-            using var scope = NewDisposeScope();
-            var window = context.Count <= model.Config.BlockSize ? context : context.GetRange(context.Count - model.Config.BlockSize, model.Config.BlockSize);
-            var next = model.Generate(tensor(window.ToArray(), device: device).unsqueeze(0), 1, sampler, generator)[0, -1].item<long>();
-            context.Add(next);
-            if (context.Count > 2 * model.Config.BlockSize) context.RemoveRange(0, context.Count - model.Config.BlockSize);
-            pending.Add((int)next);
+            pending.Add((int)next[0, 0].item<long>());
             var text = tokenizer.Decode(pending);
-            if (text.EndsWith('\uFFFD') && pending.Count < 4) continue; // wait for the rest of a character cut between tokens
+            if (text.EndsWith('\uFFFD') && pending.Count < 4) return; // wait for the rest of a character cut between tokens
             write(text);
             pending.Clear();
-        }
+        });
         if (pending.Count > 0) write(tokenizer.Decode(pending));
     }
 }

@@ -28,7 +28,7 @@ public static class BenchCommand
         var output = new Option<string?>("--out") { Description = "Write the results (a JSON array) to this file." };
         var command = new Command("bench", "Time training steps of standard workloads: ms/step, tokens/s, MFU, peak GPU memory.")
         {
-            workloads, precision, batchSize, accumulation, warmup, steps, device, peak, output,
+            workloads, precision, batchSize, accumulation, warmup, steps, device, peak, output, GenerationBenchCommand.Create(),
         };
         command.SetAction(parse =>
         {

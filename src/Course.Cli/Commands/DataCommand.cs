@@ -9,13 +9,16 @@ public static class DataCommand
 {
     public static Command Create()
     {
-        var list = new Command("list", "List the corpora of the catalog (data/catalog.json).");
+        var list = new Command("list", "List the corpora and pretrained models of the catalog (data/catalog.json).");
         list.SetAction(_ =>
         {
             var table = new Table().AddColumns("name", "size", "licence", "description");
             foreach (var e in CorpusCatalog.Entries)
                 table.AddRow(e.Name, e.Bytes is long b ? $"{b / 1e6:F1} MB" : "-", Markup.Escape(e.License), Markup.Escape(e.Description));
             AnsiConsole.Console.Write(table);
+            var models = new Table().AddColumns("pretrained model (`course sample --pretrained NAME`)", "licence", "description");
+            foreach (var m in CorpusCatalog.Models) models.AddRow(m.Name, Markup.Escape(m.License), Markup.Escape(m.Description));
+            AnsiConsole.Console.Write(models);
             AnsiConsole.Console.WriteLine($"Cache: {CacheDirectory.Resolve()} (set {CacheDirectory.EnvironmentVariable} to move it)");
             return 0;
         });

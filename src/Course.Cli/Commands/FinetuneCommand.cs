@@ -58,7 +58,7 @@ public static class FinetuneCommand
         var data = ClassificationTasks.Load(taskName);
         var (pretrained, tokenizer, manifest) = Checkpoint.LoadModel(checkpoint, device);
         TorchSharp.torch.manual_seed(options.Training.Seed);
-        var body = randomBody ? new Gpt(manifest.Config) : pretrained;
+        var body = randomBody ? LanguageModel.Create(manifest.Config) : pretrained;
         if (randomBody) pretrained.Dispose();
         using var model = new GptClassifier(body, data.Labels.Count, options.Pooling);
         var encoder = new SequenceEncoder(tokenizer, manifest.Config.BlockSize);

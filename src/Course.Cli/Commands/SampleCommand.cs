@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Course.Data;
 using Course.Evaluation;
+using Course.Models;
 using Course.Training;
 using Spectre.Console;
 using TorchSharp;
@@ -15,7 +17,10 @@ public static class SampleCommand
 
     public static Command Create()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "A checkpoint folder, e.g. runs/NAME/checkpoints/best.", Required = true };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "A checkpoint folder, e.g. runs/NAME/checkpoints/best." };
+        var pretrained = new Option<string?>("--pretrained") { Description = $"Instead of --checkpoint: a Hugging Face GPT-2 folder (config.json, model.safetensors or pytorch_model.bin) or a catalog model ({string.Join(", ", CorpusCatalog.Models.Select(m => m.Name))})." };
+        var allowUnverified = new Option<bool>("--allow-unverified") { Description = "Download a catalog model whose checksums are not recorded (pinning the SHA-256 it has now)." };
+        var noCache = new Option<bool>("--no-kv-cache") { Description = "Recompute the whole context for every token (slower; the same tokens)." };
         var prompt = new Option<string>("--prompt") { Description = "Text to continue.", DefaultValueFactory = _ => "\n" };
         var tokens = new Option<int>("--tokens") { Description = $"Tokens to generate (at most {MaxTokens:N0}), printed as they come.", DefaultValueFactory = _ => 300 };
         var temperature = new Option<double>("--temperature") { Description = "Below 1 sharpens, above 1 flattens; 0 is greedy.", DefaultValueFactory = _ => 0.8 };
@@ -24,13 +29,16 @@ public static class SampleCommand
         var seed = new Option<ulong>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1234 };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong(DeviceChoice.Values);
-        var command = new Command("sample", "Generate text from a checkpoint.") { checkpoint, prompt, tokens, temperature, topK, topP, seed, device };
+        var command = new Command("sample", "Generate text from a checkpoint, or from GPT-2's published weights.")
+        {
+            checkpoint, pretrained, allowUnverified, prompt, tokens, temperature, topK, topP, seed, device, noCache,
+        };
         command.SetAction(parse =>
         {
             var sampler = new NextTokenSampler(parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(topP)).Validate();
             var count = parse.GetValue(tokens);
             if (count is < 0 or > MaxTokens) throw new UserError($"--tokens must be from 0 to {MaxTokens:N0} (got {count:N0}).");
-            var (model, tokenizer, _) = Checkpoint.LoadModel(parse.GetValue(checkpoint)!, DeviceChoice.Resolve(parse.GetValue(device)!));
+            var (model, tokenizer) = Load(parse.GetValue(checkpoint), parse.GetValue(pretrained), parse.GetValue(allowUnverified), DeviceChoice.Resolve(parse.GetValue(device)!));
             using (model)
             {
                 var text = parse.GetValue(prompt)!;
@@ -40,11 +48,34 @@ public static class SampleCommand
                 catch (ArgumentException e) { throw new UserError($"--prompt cannot be encoded by the checkpoint's {tokenizer.Kind} tokenizer: {e.Message}"); }
                 using var generator = new Generator(parse.GetValue(seed));
                 Console.Write(text);
-                TokenStream.Generate(model, promptIds, count, sampler, generator, tokenizer, Console.Write);
+                TokenStream.Generate(model, promptIds, count, sampler, generator, tokenizer, Console.Write, useCache: !parse.GetValue(noCache));
                 Console.WriteLine();
             }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>A course checkpoint with its own tokenizer, or a GPT-2 checkpoint with GPT-2's.</summary>
+    private static (LanguageModel Model, ITokenizer Tokenizer) Load(string? checkpoint, string? pretrained, bool allowUnverified, Device device)
+    {
+        if ((checkpoint is null) == (pretrained is null))
+            throw new UserError("Give --checkpoint FOLDER (a run's checkpoint) or --pretrained NAME|FOLDER (GPT-2's weights), one of the two.");
+        if (checkpoint is not null)
+        {
+            var (model, tokenizer, _) = Checkpoint.LoadModel(checkpoint, device);
+            return (model, tokenizer);
+        }
+        var download = new DownloadOptions { Progress = new Progress<DownloadProgress>(DownloadLine.Print), AllowUnverified = allowUnverified };
+        var folder = PretrainedModels.Resolve(pretrained!, cacheDirectory: null, download);
+        var encoding = new TiktokenEncoding(HuggingFaceGpt2.Encoding);
+        var gpt = Gpt.FromPretrained(folder);
+        if (gpt.Config.VocabSize < encoding.VocabSize)
+        {
+            gpt.Dispose();
+            throw new UserError($"The model in {folder} has {gpt.Config.VocabSize:N0} token embeddings, fewer than the {encoding.VocabSize:N0} of GPT-2's encoding ({HuggingFaceGpt2.Encoding}): it is not a GPT-2 language model to sample from.");
+        }
+        gpt.to(device);
+        return (gpt, encoding);
     }
 }

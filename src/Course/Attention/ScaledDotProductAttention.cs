@@ -38,15 +38,23 @@ public static class ScaledDotProductAttention
         double dropout = 0.0, bool training = false)
     {
         var p = training ? dropout : 0.0;
-        if (mask is null) return nn.functional.scaled_dot_product_attention(q, k, v, p: p, is_casual: causal);
+        var (queries, keys) = (q.size(-2), k.size(-2));
+        if (mask is null)
+        {
+            // libtorch's is_causal aligns the mask to the top left, right only when queries and keys are the same
+            // positions. One query after cached keys (generation) may see every key, so it needs no mask at all.
+            if (!causal || queries == keys) return nn.functional.scaled_dot_product_attention(q, k, v, p: p, is_casual: causal);
+            if (queries == 1) return nn.functional.scaled_dot_product_attention(q, k, v, p: p);
+        }
 
         // libtorch gives NaN where every key of a row is masked. Same definition as Explicit: such rows attend
         // to every key (finite, so no NaN forward or backward), then their output is zeroed.
         using var scope = NewDisposeScope();
-        var allowed = mask.dtype == ScalarType.Bool ? mask : mask.gt(double.NegativeInfinity);
-        if (causal) allowed = allowed.logical_and(CausalMask(q.size(-2), k.size(-2), q.device));
+        var allowed = mask is null ? CausalMask(queries, keys, q.device)
+            : mask.dtype == ScalarType.Bool ? mask : mask.gt(double.NegativeInfinity);
+        if (causal && mask is not null) allowed = allowed.logical_and(CausalMask(queries, keys, q.device));
         var fullyMasked = allowed.any(-1, keepdim: true).logical_not();
-        var combined = mask.dtype == ScalarType.Bool
+        var combined = mask is null || mask.dtype == ScalarType.Bool
             ? allowed.logical_or(fullyMasked)
             : where(allowed, mask, full(1, double.NegativeInfinity, dtype: mask.dtype, device: mask.device)).masked_fill(fullyMasked, 0.0);
         var output = nn.functional.scaled_dot_product_attention(q, k, v, combined, p);

@@ -8,7 +8,7 @@ public static class Evaluator
 {
     /// <summary>Mean loss of <paramref name="model"/> (in eval mode, without gradients) over <paramref name="batches"/>
     /// batches from <paramref name="nextBatch"/>.</summary>
-    public static double MeanLoss(Gpt model, Func<int, (Tensor X, Tensor Y)> nextBatch, int batches)
+    public static double MeanLoss(LanguageModel model, Func<int, (Tensor X, Tensor Y)> nextBatch, int batches)
     {
         model.eval();
         using var noGrad = no_grad();

@@ -17,6 +17,8 @@ public static class Hyperparameters
         ["n_embd"] = (s, v) => (s.Config with { NEmbd = Integer("n_embd", v, SweepMaximum) }, s.Options),
         ["n_layer"] = (s, v) => (s.Config with { NLayer = Integer("n_layer", v, 96) }, s.Options),
         ["n_head"] = (s, v) => (s.Config with { NHead = Integer("n_head", v, 96) }, s.Options),
+        // Llama presets only (grouped-query attention): GPT configs refuse it by name.
+        ["n_kv_head"] = (s, v) => (s.Config with { NKvHead = Integer("n_kv_head", v, 96) }, s.Options),
         ["block_size"] = (s, v) => (s.Config with { BlockSize = Integer("block_size", v, SweepMaximum) }, s.Options),
         ["dropout"] = (s, v) => (s.Config with { Dropout = v }, s.Options),
     };

@@ -46,7 +46,7 @@ public static class ClassifierCheckpoint
             throw new UserError($"{manifestPath} is damaged or from an older version (it does not describe {WeightsFile}); run `course finetune` again.");
         FileRecord.Verify(Path.Combine(runDirectory, WeightsFile), manifest.Weights, "Run `course finetune` again.");
         using var weights = SafeTensors.Read(Path.Combine(runDirectory, WeightsFile));
-        var model = new GptClassifier(new Gpt(manifest.Config), manifest.Labels.Count, manifest.Pooling);
+        var model = new GptClassifier(LanguageModel.Create(manifest.Config), manifest.Labels.Count, manifest.Pooling);
         Checkpoint.LoadWeights(model, weights.Tensors);
         model.to(device).eval();
         return (model, TokenizerStore.Load(runDirectory), manifest);

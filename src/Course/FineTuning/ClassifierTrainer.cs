@@ -84,7 +84,7 @@ public sealed class ClassifierTrainer : IDisposable
             var picks = randint(_train.Length, [training.BatchSize], generator: _batches).data<long>().ToArray();
             var (ids, lengths) = SequenceEncoder.Batch(picks.Select(i => _train[i]).ToArray(), _device);
             var labels = tensor(picks.Select(i => (long)_task.Train[(int)i].Label).ToArray(), device: _device);
-            var logits = Model.forward(ids, lengths).to(ScalarType.Float32);
+            var logits = Model.call(ids, lengths).to(ScalarType.Float32);
             var lossTensor = nn.functional.cross_entropy(logits, labels, weight: _classWeights);
             lossTensor.backward();
             var gradNorm = Optimizer.Update(lr, training.GradClip);
@@ -113,7 +113,7 @@ public sealed class ClassifierTrainer : IDisposable
             using var scope = NewDisposeScope();
             var chunk = examples.Skip(start).Take(batchSize).ToArray();
             var (ids, lengths) = SequenceEncoder.Batch(chunk.Select(e => encoder.Encode(e.Text)).ToArray(), device);
-            var logits = model.forward(ids, lengths).to(ScalarType.Float32);
+            var logits = model.call(ids, lengths).to(ScalarType.Float32);
             var labels = tensor(chunk.Select(e => (long)e.Label).ToArray(), device: device);
             lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
             var predicted = logits.argmax(1).cpu().data<long>().ToArray();

@@ -26,14 +26,14 @@ public enum Pooling
 /// </remarks>
 public sealed class GptClassifier : nn.Module<Tensor, Tensor, Tensor>
 {
-    private readonly Gpt body;
+    private readonly LanguageModel body;
     private readonly Linear head;
 
     public Pooling Pooling { get; }
     public int Classes { get; }
-    public Gpt Body => body;
+    public LanguageModel Body => body;
 
-    public GptClassifier(Gpt body, int classes, Pooling pooling = Pooling.LastToken) : base(nameof(GptClassifier))
+    public GptClassifier(LanguageModel body, int classes, Pooling pooling = Pooling.LastToken) : base(nameof(GptClassifier))
     {
         if (classes < 2) throw new ArgumentException($"A classifier needs at least 2 classes (got {classes}).");
         this.body = body;
@@ -50,7 +50,7 @@ public sealed class GptClassifier : nn.Module<Tensor, Tensor, Tensor>
     }
 
     /// <summary>Token ids (B, T), right-padded, and the real length of each sequence (B) → logits (B, classes).</summary>
-    public override Tensor forward(Tensor idx, Tensor lengths) => head.forward(Pool(body.Hidden(idx), lengths));
+    public override Tensor forward(Tensor idx, Tensor lengths) => head.call(Pool(body.Hidden(idx), lengths));
 
     /// <summary>Trains only the head (the body's parameters stop requiring gradients), or everything.</summary>
     public void FreezeBody(bool freeze)

@@ -81,16 +81,16 @@ public static class Checkpoint
     }
 
     /// <summary>The model of a checkpoint, on <paramref name="device"/> and in eval mode, with its tokenizer and manifest.</summary>
-    public static (Gpt Model, ITokenizer Tokenizer, Manifest Manifest) LoadModel(string directory, Device device)
+    public static (LanguageModel Model, ITokenizer Tokenizer, Manifest Manifest) LoadModel(string directory, Device device)
     {
         using var loaded = Load(CheckpointFolder.Recover(directory));
-        var model = new Gpt(loaded.Manifest.Config);
+        var model = LanguageModel.Create(loaded.Manifest.Config);
         LoadWeights(model, loaded.Weights.Tensors);
         model.to(device).eval();
         return (model, loaded.Tokenizer, loaded.Manifest);
     }
 
-    /// <summary>Copies saved weights into <paramref name="model"/> (a Gpt, or a module around one) after checking that
+    /// <summary>Copies saved weights into <paramref name="model"/> (a language model, or a module around one) after checking that
     /// every name and shape matches.</summary>
     public static void LoadWeights(nn.Module model, IReadOnlyDictionary<string, Tensor> weights)
     {

@@ -72,47 +72,90 @@ public static class SafeTensors
         }
     }
 
+    /// <summary>One tensor of a header: its bytes are [Begin, End) of the data section.</summary>
+    public sealed record Entry(string Name, ScalarType Dtype, long[] Shape, long Begin, long End);
+
+    /// <summary>A file's header, checked against the file's length: every tensor's bytes lie inside it.</summary>
+    public sealed record Header(IReadOnlyList<Entry> Entries, Dictionary<string, string> Metadata, long DataStart);
+
     /// <summary>Reads a whole safetensors file, checking the header against the file before creating any tensor.</summary>
     public static Contents Read(string path)
     {
-        var bytes = File.ReadAllBytes(path);
-        UserError Bad(string problem) => new($"{path} is not a valid safetensors file: {problem}. The file is damaged or was cut short; use another checkpoint.");
-        if (bytes.Length < 8) throw Bad($"it has {bytes.Length} bytes, fewer than the 8-byte header length");
-        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (headerLength > (ulong)bytes.Length - 8) throw Bad($"the header claims {headerLength} bytes but the file has {bytes.Length}");
+        using var stream = File.OpenRead(path);
+        var header = ReadHeader(stream, path);
+        var tensors = new Dictionary<string, Tensor>();
+        try
+        {
+            foreach (var entry in header.Entries) tensors[entry.Name] = ReadTensor(stream, header, entry);
+        }
+        catch
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+            throw;
+        }
+        return new Contents(tensors, header.Metadata);
+    }
+
+    /// <summary>The header of the safetensors file open in <paramref name="stream"/> (named <paramref name="path"/> in
+    /// messages); throws <see cref="UserError"/> when it does not describe the file.</summary>
+    public static Header ReadHeader(Stream stream, string path)
+    {
+        UserError Bad(string problem) => new($"{path} is not a valid safetensors file: {problem}. The file is damaged or was cut short: save or download it again, or use another one.");
+        var fileLength = stream.Length;
+        if (fileLength < 8) throw Bad($"it has {fileLength} bytes, fewer than the 8-byte header length");
+        Span<byte> prefix = stackalloc byte[8];
+        stream.Position = 0;
+        stream.ReadExactly(prefix);
+        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength > (ulong)fileLength - 8 || headerLength > int.MaxValue) throw Bad($"the header claims {headerLength} bytes but the file has {fileLength}");
+        var json = new byte[headerLength];
+        stream.ReadExactly(json);
         JsonObject header;
-        try { header = JsonNode.Parse(bytes.AsSpan(8, (int)headerLength))!.AsObject(); }
-        catch (Exception e) when (e is JsonException or InvalidOperationException) { throw Bad($"the header is not a JSON object ({e.Message})"); }
+        try { header = JsonNode.Parse(json) as JsonObject ?? throw Bad("the header is not a JSON object"); }
+        catch (JsonException e) { throw Bad($"the header is not a JSON object ({e.Message})"); }
 
         var dataStart = 8 + (long)headerLength;
-        var dataLength = bytes.Length - dataStart;
+        var dataLength = fileLength - dataStart;
         var metadata = new Dictionary<string, string>();
-        var entries = new List<(string Name, ScalarType Dtype, long[] Shape, long Begin, long End)>();
+        var entries = new List<Entry>();
         foreach (var (name, node) in header)
         {
             if (name == "__metadata__")
             {
-                foreach (var (key, value) in node!.AsObject()) metadata[key] = value!.GetValue<string>();
+                foreach (var (key, value) in node as JsonObject ?? throw Bad("__metadata__ is not an object"))
+                    metadata[key] = value is JsonValue text && text.TryGetValue<string>(out var s) ? s : throw Bad($"metadata '{key}' is not a string");
                 continue;
             }
-            var dtypeName = node?["dtype"]?.GetValue<string>();
-            var dtype = Dtypes.FirstOrDefault(d => d.Value.Name == dtypeName);
+            var dtypeName = node?["dtype"] is JsonValue d && d.TryGetValue<string>(out var n) ? n : null;
+            var dtype = Dtypes.FirstOrDefault(x => x.Value.Name == dtypeName);
             if (dtypeName is null || dtype.Value.Name is null) throw Bad($"tensor '{name}' has unknown dtype '{dtypeName}'");
-            var shape = node!["shape"]!.AsArray().Select(s => s!.GetValue<long>()).ToArray();
-            var offsets = node["data_offsets"]!.AsArray().Select(o => o!.GetValue<long>()).ToArray();
+            var shape = Longs(node?["shape"]) ?? throw Bad($"tensor '{name}' has no list of whole numbers as its shape");
+            var offsets = Longs(node?["data_offsets"]) ?? throw Bad($"tensor '{name}' has no list of whole numbers as its data_offsets");
             var expected = shape.Aggregate(1L, (a, b) => a * b) * dtype.Value.Size;
-            if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] > dataLength || offsets[1] - offsets[0] != expected)
+            if (shape.Any(x => x < 0) || offsets.Length != 2 || offsets[0] < 0 || offsets[1] > dataLength || offsets[1] - offsets[0] != expected)
                 throw Bad($"tensor '{name}' needs bytes [{string.Join(", ", offsets)}] of a {dataLength}-byte data section, {expected} bytes for its shape");
-            entries.Add((name, dtype.Key, shape, offsets[0], offsets[1]));
+            entries.Add(new Entry(name, dtype.Key, shape, offsets[0], offsets[1]));
         }
+        return new Header(entries, metadata, dataStart);
+    }
 
-        var tensors = new Dictionary<string, Tensor>();
-        foreach (var (name, dtype, shape, begin, end) in entries)
+    private static long[]? Longs(JsonNode? node) =>
+        node is JsonArray items && items.All(i => i is JsonValue v && v.TryGetValue<long>(out _)) ? items.Select(i => i!.GetValue<long>()).ToArray() : null;
+
+    /// <summary>Reads one tensor of <paramref name="header"/> from <paramref name="stream"/> into a new CPU tensor.</summary>
+    public static Tensor ReadTensor(Stream stream, Header header, Entry entry)
+    {
+        var tensor = empty(entry.Shape, entry.Dtype);
+        try
         {
-            var tensor = empty(shape, dtype);
-            bytes.AsSpan((int)(dataStart + begin), (int)(end - begin)).CopyTo(tensor.bytes);
-            tensors[name] = tensor;
+            stream.Position = header.DataStart + entry.Begin;
+            tensor.ReadBytesFromStream(stream, bufferSize: 1 << 20);
+            return tensor;
         }
-        return new Contents(tensors, metadata);
+        catch
+        {
+            tensor.Dispose();
+            throw;
+        }
     }
 }

@@ -35,7 +35,7 @@ public sealed class Trainer : IDisposable, ITrainingLoop
     private MetricsLog? _log;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    public Gpt Model { get; }
+    public LanguageModel Model { get; }
     public AdamW Optimizer { get; }
     public TrainingOptions Options { get; }
     public int Step { get; private set; }
@@ -75,7 +75,7 @@ public sealed class Trainer : IDisposable, ITrainingLoop
         (_device, _runDirectory, _corpus, _tokenizer, _ownsData) = (device, runDirectory, corpus, tokenizer, ownsData);
         _data = data(); // made after the options are checked, so a bad option never leaves tokens on a device
         manual_seed(options.Seed);
-        Model = new Gpt(config);
+        Model = LanguageModel.Create(config);
         Model.to(device);
         _precision = options.Precision.Enter(Model);
         Optimizer = new AdamW(Model.named_parameters(), options.WeightDecay, options.Beta1, options.Beta2);

@@ -27,11 +27,14 @@ public class GptTests
         Assert.InRange(loss.item<float>(), Math.Log(Tiny.VocabSize) - 0.1, Math.Log(Tiny.VocabSize) + 0.1);
     }
 
-    [Fact]
-    public void Logits_at_t_do_not_change_when_later_tokens_change()
+    [Theory]
+    [InlineData("tiny")]
+    [InlineData("llama-tiny")]
+    public void Logits_at_t_do_not_change_when_later_tokens_change(string preset)
     {
         using var scope = NewDisposeScope();
-        var model = NewModel(Tiny);
+        manual_seed(1);
+        var model = LanguageModel.Create(Course.Preset.Named(preset).Model);
         model.eval();
         var idx = randint(Tiny.VocabSize, [1, 12], generator: new Generator(4));
         var changed = idx.clone();
@@ -147,6 +150,42 @@ public class GptTests
     }
 
     private static long[] Ids(Tensor t) => t.data<long>().ToArray();
+
+    [Fact]
+    public void Hooks_registered_on_inner_modules_see_every_forward_pass()
+    {
+        using var scope = NewDisposeScope();
+        var model = NewModel(Tiny);
+        var seen = new List<long[]>();
+        var attention = model.AttentionLayers[1];
+        attention.register_forward_hook((_, _, output) => { seen.Add(output.shape); return output; });
+        var idx = randint(Tiny.VocabSize, [2, 5], generator: new Generator(9));
+        model.forward(idx, idx);
+        model.call(idx);
+        Assert.Equal(2, seen.Count);
+        Assert.Equal(new long[] { 2, 5, Tiny.NEmbd }, seen[0]);
+    }
+
+    [Fact]
+    public void Attention_weights_come_from_one_forward_pass_and_are_each_layers_softmax()
+    {
+        using var scope = NewDisposeScope();
+        var model = NewModel(Tiny);
+        model.eval();
+        var passes = 0;
+        model.AttentionLayers[0].register_forward_hook((_, _, output) => { passes++; return output; });
+        var idx = randint(Tiny.VocabSize, [1, 6], generator: new Generator(10));
+        var weights = model.AttentionWeights(idx);
+        Assert.Equal(1, passes);
+        Assert.Equal(Tiny.NLayer, weights.Length);
+        Assert.All(weights, w =>
+        {
+            Assert.Equal(new long[] { 1, Tiny.NHead, 6, 6 }, w.shape);
+            Assert.True(w.sum(-1).allclose(ones(1, Tiny.NHead, 6), rtol: 0, atol: 1e-5));
+            Assert.Equal(0, w.triu(1).abs().sum().item<float>()); // causal: nothing on the future
+        });
+        Assert.All(model.AttentionLayers, layer => Assert.False(layer.KeepWeights));
+    }
 
     [Fact]
     public void Invalid_configs_and_prompts_name_the_field_and_the_rule()

@@ -55,8 +55,8 @@ public static class Corpora
     }
 
     /// <summary>The file beside a download that the catalog cannot verify, holding the SHA-256 it had when it was
-    /// downloaded (trust on first use), so that a later change or corruption is still caught.</summary>
-    public const string RecordedShaSuffix = ".sha256";
+    /// downloaded (see <see cref="PinnedDownload"/>).</summary>
+    public const string RecordedShaSuffix = PinnedDownload.RecordedShaSuffix;
 
     internal static CorpusText LoadDownload(CatalogEntry entry, string cache, DownloadOptions? options) =>
         ReadFile(Fetch(entry, cache, options), entry.Name, $"{entry.Url} ({entry.License})");
@@ -68,27 +68,7 @@ public static class Corpora
     {
         var url = new Uri(entry.Url ?? throw new InvalidDataException($"The catalog entry '{entry.Name}' is a download without a url."));
         var path = Path.Combine(cache, entry.Name, Path.GetFileName(url.AbsolutePath));
-        var recorded = path + RecordedShaSuffix;
-        if (File.Exists(path))
-        {
-            // Downloaded earlier, or put there by hand: either way it must be the file the catalog describes, or the
-            // one that was downloaded.
-            var expected = entry.Sha256 ?? (File.Exists(recorded) ? File.ReadAllText(recorded).Trim() : null);
-            if (expected is not null)
-            {
-                var actual = FileDownloader.HashFileAsync(path, CancellationToken.None).GetAwaiter().GetResult();
-                if (actual != expected)
-                    throw new CorpusException(entry.Sha256 is not null
-                        ? $"The cached file {path} has SHA-256 {actual}, but '{entry.Name}' must have {expected}. " +
-                          "It was left in place: delete it to download again, or replace it with the right file."
-                        : $"The cached file {path} has SHA-256 {actual}, but it had {expected} when it was downloaded ({recorded}): " +
-                          "it was changed or damaged since. Delete both files to download it again.");
-            }
-            return path;
-        }
-        // Run off the caller's synchronization context so that blocking on the task cannot deadlock a UI or notebook.
-        var downloaded = Task.Run(() => FileDownloader.DownloadAsync(url, path, entry.Sha256, options)).GetAwaiter().GetResult();
-        if (entry.Sha256 is null) AtomicFile.WriteBytes(recorded, Encoding.ASCII.GetBytes(downloaded + "\n"));
+        PinnedDownload.Ensure(entry.Name, url, path, entry.Sha256, options);
         return path;
     }
 

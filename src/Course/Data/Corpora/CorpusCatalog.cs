@@ -20,17 +20,28 @@ public sealed record CatalogEntry(
     long? Bytes = null,
     string? Sha256 = null);
 
+/// <summary>One published checkpoint of data/catalog.json's "models": files fetched from <see cref="Url"/> + each file's name.</summary>
+/// <param name="Name">The name users pass, e.g. "gpt2-medium".</param>
+/// <param name="Url">The folder the files are downloaded from (ends with a slash).</param>
+public sealed record PretrainedEntry(string Name, string Description, string License, string Url, IReadOnlyList<PretrainedFile> Files);
+
+/// <summary>A file of a <see cref="PretrainedEntry"/>; without a sha256 it is pinned by the one it had at its first download.</summary>
+public sealed record PretrainedFile(string Name, long? Bytes = null, string? Sha256 = null);
+
 /// <summary>
-/// The named corpora. The catalog is data/catalog.json of the repository, embedded in this assembly so it is found
+/// The named corpora, and the published checkpoints the course can load. The catalog is data/catalog.json of the repository, embedded in this assembly so it is found
 /// from any working directory and by installed tools.
 /// </summary>
 public static class CorpusCatalog
 {
     private const string ResourceName = "Course.Data.catalog.json";
 
-    private static readonly Lazy<IReadOnlyList<CatalogEntry>> All = new(Read);
+    private static readonly Lazy<CatalogFile> All = new(Read);
 
-    public static IReadOnlyList<CatalogEntry> Entries => All.Value;
+    public static IReadOnlyList<CatalogEntry> Entries => All.Value.Corpora;
+
+    /// <summary>The checkpoints of the catalog ("models"): the four sizes of GPT-2.</summary>
+    public static IReadOnlyList<PretrainedEntry> Models => All.Value.Models ?? [];
 
     public const string ImagesKind = "images";
 
@@ -39,15 +50,15 @@ public static class CorpusCatalog
 
     public static CatalogEntry? Find(string name) => Entries.FirstOrDefault(e => e.Name == name);
 
-    private static IReadOnlyList<CatalogEntry> Read()
+    private static CatalogFile Read()
     {
         using var stream = typeof(CorpusCatalog).Assembly.GetManifestResourceStream(ResourceName)
             ?? throw new InvalidOperationException($"The corpus catalog resource {ResourceName} is missing from the build; rebuild the Course project.");
         var options = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
         var file = JsonSerializer.Deserialize<CatalogFile>(stream, options)
             ?? throw new InvalidDataException($"The corpus catalog {ResourceName} is empty.");
-        return file.Corpora;
+        return file;
     }
 
-    private sealed record CatalogFile([property: JsonRequired] List<CatalogEntry> Corpora);
+    private sealed record CatalogFile([property: JsonRequired] List<CatalogEntry> Corpora, List<PretrainedEntry>? Models);
 }
