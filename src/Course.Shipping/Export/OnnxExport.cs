@@ -1,0 +1,35 @@
+using Course.Training;
+using Google.Protobuf;
+
+namespace Course.Shipping.Export;
+
+/// <summary>
+/// `course export --format onnx`: a checkpoint folder in, a folder out with <c>model.onnx</c> and the checkpoint's
+/// tokenizer (which a server needs to turn text into ids and back).
+/// </summary>
+public static class OnnxExport
+{
+    public const string ModelFile = "model.onnx";
+
+    /// <summary>Writes the export of <paramref name="checkpoint"/> into <paramref name="outputDirectory"/>; returns the model's path.</summary>
+    public static string FromCheckpoint(string checkpoint, string outputDirectory, OnnxExportOptions options)
+    {
+        using var loaded = Checkpoint.Load(checkpoint);
+        // One graph builder per architecture, chosen by what the checkpoint holds; the GPT is the only one so far
+        // (a Llama-style model gets its own builder on OnnxLayers beside GptOnnx).
+        var model = GptOnnx.Build(loaded.Manifest.Config, loaded.Weights.Tensors, options);
+        Directory.CreateDirectory(outputDirectory);
+        var path = Path.Combine(outputDirectory, ModelFile);
+        Write(model, path);
+        loaded.Tokenizer.Save(outputDirectory);
+        return path;
+    }
+
+    /// <summary>Writes <paramref name="model"/> to a temporary file and renames it, so a failed export leaves no half-written model.</summary>
+    public static void Write(Onnx.ModelProto model, string path)
+    {
+        var temporary = path + ".tmp";
+        using (var stream = File.Create(temporary)) model.WriteTo(stream);
+        File.Move(temporary, path, overwrite: true);
+    }
+}
