@@ -19,6 +19,7 @@ var root = new RootCommand("The course's command line: pretrain a GPT, sample fr
     RunsCommand.Create(),
     ExportCommand.Create(),
     ServeCommand.Create(),
+    CompressCommand.Create(),
 };
 // Redirected output (logs, CI) has no terminal width; Spectre would assume 80 columns and wrap tables and panels.
 if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 120;
