@@ -12,8 +12,8 @@ public static class DeviceChoice
         "auto" => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
         "cpu" => torch.CPU,
         "cuda" when torch.cuda.is_available() => torch.CUDA,
-        "cuda" => throw new ArgumentException("--device cuda was asked for, but no CUDA device is available to TorchSharp. " +
+        "cuda" => throw new UserError("--device cuda was asked for, but no CUDA device is available to TorchSharp. " +
             "Build with the cuda backend (TORCH_BACKEND=cuda bash setup.sh) on a machine with an NVIDIA driver, or use --device cpu."),
-        _ => throw new ArgumentException($"Unknown device '{choice}'. Use one of: {string.Join(", ", Values)}."),
+        _ => throw new UserError($"Unknown device '{choice}'. Use one of: {string.Join(", ", Values)}."),
     };
 }

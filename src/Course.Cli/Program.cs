@@ -20,8 +20,8 @@ var root = new RootCommand("The course's command line: pretrain a GPT, sample fr
     ExportCommand.Create(),
     ServeCommand.Create(),
     CompressCommand.Create(),
+    VisionCommand.Create(),
 };
 // Redirected output (logs, CI) has no terminal width; Spectre would assume 80 columns and wrap tables and panels.
 if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 120;
-// Exceptions reach UserErrors, which prints user errors as one line; System.CommandLine's own handler would print a stack trace.
-return UserErrors.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+return UserErrors.Run(root, args);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Course.Data;
 using Course.Evaluation;
 using Course.Training;
@@ -16,12 +17,7 @@ public static class RunReport
     {
         var console = AnsiConsole.Console;
         var metrics = MetricsLog.Read(runDirectory).ToList();
-        var steps = metrics.Where(m => m.GetProperty("kind").GetString() == "step")
-            .Select(m => (m.GetProperty("step").GetInt32(), m.GetProperty("loss").GetDouble())).ToList();
-        var evals = metrics.Where(m => m.GetProperty("kind").GetString() == "eval")
-            .Select(m => (m.GetProperty("step").GetInt32(), m.GetProperty("train_loss").GetDouble(), m.GetProperty("validation_loss").GetDouble())).ToList();
-        var chartPath = Path.Combine(runDirectory, "loss.html");
-        ChartFiles.Save(Charts.LossCurves(steps, evals, $"Pretraining {trainer.Model.Config.NLayer}×{trainer.Model.Config.NEmbd} on {corpus.Name}"), chartPath);
+        var (chartPath, evals) = SaveLossChart(metrics, runDirectory, $"Pretraining {trainer.Model.Config.NLayer}×{trainer.Model.Config.NEmbd} on {corpus.Name}");
 
         var sample = Sample(trainer, tokenizer);
         console.Write(new Panel(Markup.Escape(sample)).Header("sample (temperature 0.8, top-k 40)"));
@@ -51,6 +47,18 @@ public static class RunReport
             corpus = corpus.Name, corpus_sha256 = corpus.Sha256, corpus_bytes = corpus.Bytes, tokenizer = tokenizer.Kind, sample,
         };
         File.WriteAllText(Path.Combine(runDirectory, "summary.json"), System.Text.Json.JsonSerializer.Serialize(summary, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    /// <summary>Writes the loss chart of a run's metrics (loss.html and loss.svg in the run folder); returns its path and the evaluations.</summary>
+    public static (string Path, List<(int Step, double Train, double Validation)> Evals) SaveLossChart(IReadOnlyList<JsonElement> metrics, string runDirectory, string title)
+    {
+        var steps = metrics.Where(m => m.GetProperty("kind").GetString() == "step")
+            .Select(m => (m.GetProperty("step").GetInt32(), m.GetProperty("loss").GetDouble())).ToList();
+        var evals = metrics.Where(m => m.GetProperty("kind").GetString() == "eval")
+            .Select(m => (m.GetProperty("step").GetInt32(), m.GetProperty("train_loss").GetDouble(), m.GetProperty("validation_loss").GetDouble())).ToList();
+        var chartPath = Path.Combine(runDirectory, "loss.html");
+        ChartFiles.Save(Charts.LossCurves(steps, evals, title), chartPath);
+        return (chartPath, evals);
     }
 
     /// <summary>Continues a newline (or the first validation token) for 400 tokens.</summary>

@@ -4,17 +4,25 @@ using Spectre.Console;
 namespace Course.Cli;
 
 /// <summary>
-/// Shows training as it happens: on a terminal a progress bar with loss, tokens/s and time left, and a line per
+/// Shows training as it happens: on a terminal a progress bar with loss, throughput and time left, and a line per
 /// evaluation; when output is redirected (CI, logs) a plain line about every 5% of the run and per evaluation.
 /// </summary>
 public static class TrainingDisplay
 {
+    /// <summary>GPT pretraining: throughput in tokens, and each evaluation's losses with bits per token.</summary>
     public static void Run(Trainer trainer, CancellationToken cancellation)
+    {
+        trainer.Evaluated += e => Lines.Write(
+            $"step {e.Step,6}: train loss {e.TrainLoss:F4}, val loss {e.ValidationLoss:F4} ({e.ValidationLoss / Math.Log(2):F3} bits/token){(e.Best ? " [green]best[/]" : "")}");
+        Run(trainer, "tok", cancellation);
+    }
+
+    /// <summary>Any training loop; <paramref name="unit"/> names what its throughput counts ("tok", "img"). The caller
+    /// shows its evaluations.</summary>
+    public static void Run(ITrainingLoop trainer, string unit, CancellationToken cancellation)
     {
         var console = AnsiConsole.Console;
         var total = trainer.Options.MaxSteps;
-        trainer.Evaluated += e => Lines.Write(
-            $"step {e.Step,6}: train loss {e.TrainLoss:F4}, val loss {e.ValidationLoss:F4} ({e.ValidationLoss / Math.Log(2):F3} bits/token){(e.Best ? " [green]best[/]" : "")}");
         if (!console.Profile.Capabilities.Interactive)
         {
             var every = Math.Max(1, total / 20);
@@ -25,7 +33,7 @@ public static class TrainingDisplay
                 var eta = TimeSpan.FromSeconds(m.ElapsedSeconds / (m.Step - firstStep) * (total - m.Step));
                 var mfu = m.Mfu is double u ? $" | MFU {u:P1}" : "";
                 // Plain Console: Spectre would wrap the line at its assumed width of 80 when output is redirected.
-                Console.WriteLine($"step {m.Step,6}/{total} | loss {m.Loss:F4} | lr {m.LearningRate:E2} | grad norm {m.GradNorm:F2} | {m.TokensPerSecond:N0} tok/s{mfu} | ETA {eta:hh\\:mm\\:ss}");
+                Console.WriteLine($"step {m.Step,6}/{total} | loss {m.Loss:F4} | lr {m.LearningRate:E2} | grad norm {m.GradNorm:F2} | {m.TokensPerSecond:N0} {unit}/s{mfu} | ETA {eta:hh\\:mm\\:ss}");
             };
             trainer.Run(cancellation);
             return;
@@ -40,7 +48,7 @@ public static class TrainingDisplay
                 trainer.StepCompleted += m =>
                 {
                     task.Value = m.Step;
-                    task.Description = $"step {m.Step}/{total} loss {m.Loss:F3} {m.TokensPerSecond / 1000:F1}k tok/s" + (m.Mfu is double u ? $" MFU {u:P0}" : "");
+                    task.Description = $"step {m.Step}/{total} loss {m.Loss:F3} {m.TokensPerSecond / 1000:F1}k {unit}/s" + (m.Mfu is double u ? $" MFU {u:P0}" : "");
                 };
                 trainer.Run(cancellation);
             });

@@ -28,7 +28,7 @@ public sealed partial class Notebook
     public static Notebook Load(string path)
     {
         if (!File.Exists(path))
-            throw new FileNotFoundException($"Notebook '{path}' does not exist. Check the path (it is relative to {Environment.CurrentDirectory}).", path);
+            throw new NotebookException(Directory.Exists(path) ? $"'{path}' is a folder, not a notebook. Give the .ipynb files in it." : $"Notebook '{path}' does not exist. Check the path (it is relative to {Environment.CurrentDirectory}).");
         return Parse(File.ReadAllText(path), path);
     }
 
@@ -36,14 +36,25 @@ public sealed partial class Notebook
     {
         JsonNode? root;
         try { root = JsonNode.Parse(json); }
-        catch (JsonException e) { throw new InvalidDataException($"{name} is not valid JSON ({e.Message}); an .ipynb file is a JSON document.", e); }
+        catch (JsonException e) { throw new NotebookException($"{name} is not valid JSON ({e.Message}); an .ipynb file is a JSON document."); }
         if (root is not JsonObject obj || obj["cells"] is not JsonArray)
-            throw new InvalidDataException($"{name} is not an nbformat 4 notebook: it has no 'cells' array.");
-        var major = obj["nbformat"]?.GetValue<int>() ?? 0;
+            throw new NotebookException($"{name} is not an nbformat 4 notebook: it has no 'cells' array.");
+        var major = obj["nbformat"] is JsonValue version && version.TryGetValue<int>(out var number) ? number : 0;
         if (major != 4)
-            throw new InvalidDataException($"{name} has nbformat {major}; only nbformat 4 is supported. Open and save it in Jupyter to upgrade it.");
+            throw new NotebookException($"{name} has nbformat {major}; only nbformat 4 is supported. Open and save it in Jupyter to upgrade it.");
+        foreach (var (cell, index) in obj["cells"]!.AsArray().Select((c, i) => (c, i)))
+            if (cell is not JsonObject fields || !IsText(fields["source"]) || fields["cell_type"] is JsonValue type && !type.TryGetValue<string>(out _))
+                throw new NotebookException($"{name}: cell {index + 1} is not a valid nbformat cell (it must be an object whose 'cell_type' is a string and whose 'source' is a string or a list of strings). Fix the cell in a text editor or Jupyter.");
         return new Notebook(obj);
     }
+
+    private static bool IsText(JsonNode? source) => source switch
+    {
+        null => true,
+        JsonValue value => value.TryGetValue<string>(out _),
+        JsonArray lines => lines.All(l => l is JsonValue line && line.TryGetValue<string>(out _)),
+        _ => false,
+    };
 
     public string ToJson()
     {

@@ -12,6 +12,8 @@ internal static class NotebookWorker
 {
     public static async Task<int> RunAsync(string notebookPath, string baseDirectory, bool allowErrors)
     {
+        // A killed runner must not leave this worker running a cell with nobody to read its output.
+        using var parentWatch = ParentWatch.Start(WorkerProcess.ParentVariable, () => Environment.Exit(137));
         var channel = new WorkerChannel(Console.OpenStandardOutput());
         var notebook = Notebook.Load(notebookPath);
         using var session = new CSharpSession(baseDirectory);

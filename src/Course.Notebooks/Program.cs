@@ -16,8 +16,9 @@ switch (args)
         {
             // Jupyter starts the kernel in the notebook's folder, where relative paths in cells start, as in the runner.
             var session = new CSharpSession(Environment.CurrentDirectory);
-            // Roslyn's start-up runs on the cell thread while the front end connects, ahead of the first cell.
-            _ = session.WarmUpAsync();
+            // Roslyn's start-up runs on the cell thread while the front end connects, ahead of the first cell; then the
+            // services for completion and documentation load, ahead of the first Tab.
+            _ = session.WarmUpAsync().ContinueWith(_ => session.WarmUpAssistanceAsync(), TaskScheduler.Default);
             return session;
         });
         break;

@@ -30,7 +30,7 @@ public sealed record RunOptions
         {
             var equals = pair.IndexOf('=');
             if (equals <= 0)
-                throw new ArgumentException($"Parameter '{pair}' is not Name=Value; write it like -p Steps=20.");
+                throw new UserError($"Parameter '{pair}' is not Name=Value; write it like -p Steps=20.");
             result[pair[..equals].Trim()] = pair[(equals + 1)..];
         }
         return result;

@@ -17,6 +17,9 @@ internal static class WorkerProcess
     /// <summary>Passed after the worker's two paths: keep going after a cell's error (nbconvert's --allow-errors).</summary>
     public const string AllowErrorsFlag = "--allow-errors";
 
+    /// <summary>Names the runner's PID for the worker's <see cref="ParentWatch"/>.</summary>
+    public const string ParentVariable = "COURSE_NOTEBOOK_RUNNER_PID";
+
     public static Process Start(string notebookPath, string baseDirectory, bool allowErrors)
     {
         var assembly = typeof(WorkerProcess).Assembly.Location;
@@ -37,6 +40,7 @@ internal static class WorkerProcess
             StandardOutputEncoding = new UTF8Encoding(false),
             StandardErrorEncoding = new UTF8Encoding(false),
         };
+        start.Environment[ParentVariable] = Environment.ProcessId.ToString(); // the worker exits when this process is gone
         foreach (var argument in prefix.Concat([Verb, notebookPath, baseDirectory]).Concat(allowErrors ? [AllowErrorsFlag] : []))
             start.ArgumentList.Add(argument);
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{start.FileName}' for the notebook worker.");

@@ -35,7 +35,7 @@ public sealed record Preset(string Name, GptConfig Model, TrainingOptions Traini
     public static Preset Named(string name) =>
         All.TryGetValue(name, out var preset)
             ? preset
-            : throw new ArgumentException($"Unknown preset '{name}'. Known presets: {string.Join(", ", All.Keys)}.");
+            : throw new UserError($"Unknown preset '{name}'. Known presets: {string.Join(", ", All.Keys)}.");
 
     /// <summary>Character and BPE presets size their embedding to the tokenizer; GPT-2's keep GPT-2's ids.</summary>
     public bool SizesVocabularyToTokenizer => Tokenizer != Gpt2Tokenizer;
@@ -45,7 +45,7 @@ public sealed record Preset(string Name, GptConfig Model, TrainingOptions Traini
     public GptConfig ModelFor(int vocabularySize) =>
         SizesVocabularyToTokenizer ? Model with { VocabSize = vocabularySize }
         : vocabularySize <= Model.VocabSize ? Model
-        : throw new ArgumentException($"The tokenizer has {vocabularySize:N0} tokens, more than preset '{Name}' has room for ({Model.VocabSize:N0}); it needs --tokenizer {Gpt2Tokenizer}.");
+        : throw new UserError($"The tokenizer has {vocabularySize:N0} tokens, more than preset '{Name}' has room for ({Model.VocabSize:N0}); it needs --tokenizer {Gpt2Tokenizer}.");
 
     private static Preset Gpt2(string name, int vocabSize) =>
         new(name, new(VocabSize: vocabSize, BlockSize: 1024, NLayer: 12, NHead: 12, NEmbd: 768),

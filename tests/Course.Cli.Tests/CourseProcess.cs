@@ -10,7 +10,10 @@ internal sealed class CourseProcess : IDisposable
     private readonly StringBuilder _output = new();
     private readonly object _lock = new();
 
-    public CourseProcess(params string[] arguments)
+    public CourseProcess(params string[] arguments) : this(new Dictionary<string, string?>(), arguments) { }
+
+    /// <param name="environment">Variables to set (a null value removes one) on top of this process's environment.</param>
+    public CourseProcess(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -20,6 +23,7 @@ internal sealed class CourseProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Course.Cli.dll"));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         _process = Process.Start(start)!;
@@ -31,6 +35,18 @@ internal sealed class CourseProcess : IDisposable
 
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>SIGKILL, as `kill -9` sends: the process gets no chance to clean up.</summary>
+    public void KillHard() => _process.Kill();
+
+    /// <summary>Sends <paramref name="signal"/> ("INT", "TERM", "HUP") with kill(1), as a terminal or a container runtime does.</summary>
+    public void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", Id.ToString()])!;
+        kill.WaitForExit();
+    }
+
     public string Output
     {
         get { lock (_lock) return _output.ToString(); }
@@ -40,7 +56,7 @@ internal sealed class CourseProcess : IDisposable
     public static (int ExitCode, string Output) Run(params string[] arguments)
     {
         using var process = new CourseProcess(arguments);
-        return (process.WaitForExit(TimeSpan.FromMinutes(2)), process.Output);
+        return (process.WaitForExit(TimeSpan.FromMinutes(5)), process.Output); // generous: CI machines are often shared
     }
 
     /// <summary>Runs the CLI to the end, asserts that it succeeded, and returns what it printed.</summary>

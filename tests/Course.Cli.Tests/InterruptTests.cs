@@ -8,7 +8,7 @@ public class InterruptTests
     [Fact]
     public void Ctrl_C_saves_a_checkpoint_and_exits_cleanly_then_resume_continues()
     {
-        var run = Path.Combine(Path.GetTempPath(), "course-cli-tests", Guid.NewGuid().ToString("N"));
+        var run = TestFolders.New();
         var corpus = PretrainErrorTests.SmallCorpus();
         using (var training = new CourseProcess("pretrain", "--preset", "tiny", "--corpus", corpus, "--steps", "1000000", "--eval-interval", "100000", "--eval-batches", "1", "--out", run))
         {

@@ -3,12 +3,7 @@ namespace Course.Cli.Tests;
 /// <summary>Bad input to `course pretrain` gives one clear message, exit code 1, and no stack trace.</summary>
 public class PretrainErrorTests
 {
-    internal static string TempDirectory()
-    {
-        var path = Path.Combine(Path.GetTempPath(), "course-cli-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path);
-        return path;
-    }
+    internal static string TempDirectory() => TestFolders.New();
 
     /// <summary>A small corpus of about 6,000 characters: enough for the tiny preset's context of 16.</summary>
     internal static string SmallCorpus()
@@ -18,12 +13,13 @@ public class PretrainErrorTests
         return path;
     }
 
-    private static void AssertUserError(string[] arguments, string expected)
+    internal static void AssertUserError(string[] arguments, string expected)
     {
         var (exitCode, output) = CourseProcess.Run(arguments);
         Assert.True(exitCode == 1, $"exit code {exitCode}; output:\n{output}");
         Assert.Contains(expected, output);
         Assert.DoesNotContain("   at ", output); // a stack trace frame
+        Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => line.StartsWith("error:"));
     }
 
     [Fact]
@@ -69,8 +65,8 @@ public class PretrainErrorTests
         var corpus = SmallCorpus();
         var (exitCode, output) = CourseProcess.Run("pretrain", "--preset", "tiny", "--corpus", corpus, "--steps", "2", "--eval-interval", "1", "--eval-batches", "1", "--out", run);
         Assert.True(exitCode == 0, output);
-        AssertUserError(["pretrain", "--preset", "cpu-small", "--corpus", corpus, "--steps", "2", "--out", run, "--resume"], "Resume with the same preset");
-        AssertUserError(["pretrain", "--preset", "tiny", "--corpus", corpus, "--steps", "2", "--out", run], "already holds a run with checkpoints");
+        AssertUserError(["pretrain", "--preset", "cpu-small", "--corpus", corpus, "--steps", "2", "--out", run, "--resume"], "--preset cpu-small (the run's model is tiny");
+        AssertUserError(["pretrain", "--preset", "tiny", "--corpus", corpus, "--steps", "2", "--out", run], "already holds a run. Add --resume");
     }
 
     [Fact]

@@ -70,7 +70,7 @@ public sealed class ExportTests : IDisposable
             "<ItemGroup><PackageVersion Include=\"Microsoft.ML.Tokenizers\" Version=\"2.0.1\" /></ItemGroup></Project>");
         var program = NotebookExporter.Export(path);
 
-        var run = await ChildProcess.RunAsync("dotnet", ["run", program], TimeSpan.FromMinutes(3), _folder.Path);
+        var run = await ChildProcess.RunAsync("dotnet", ["run", "--artifacts-path", _folder["build"], program], TimeSpan.FromMinutes(3), _folder.Path);
 
         Assert.True(run.ExitCode == 0, $"dotnet run {program} failed:\n{run.Output}\n{File.ReadAllText(program)}");
         Assert.Equal("1,4,9\n7\n{\"Steps\":3}\n", run.StandardOutput.Replace("\r", ""));

@@ -13,7 +13,10 @@ public sealed class ExportedChapterTests
     {
         using var folder = new TempFolder();
         var program = NotebookExporter.Export(Path.Combine(CourseNotebookTests.NotebooksFolder, name), folder[Path.ChangeExtension(name, ".cs")]);
-        var run = await ChildProcess.RunAsync("dotnet", ["run", program], TimeSpan.FromMinutes(15), CourseNotebookTests.NotebooksFolder);
+        // The build goes into the temp folder, deleted after each chapter: left in dotnet's own cache, each
+        // chapter's build (TorchSharp's native libraries for three platforms) would keep about a gigabyte.
+        var run = await ChildProcess.RunAsync("dotnet", ["run", "--artifacts-path", folder["build"], program],
+            TimeSpan.FromMinutes(15), CourseNotebookTests.NotebooksFolder);
         Assert.True(run.ExitCode == 0, $"dotnet run {Path.GetFileName(program)} failed ({run.ExitCode}):\n{run.Output}");
     }
 }

@@ -66,9 +66,9 @@ public sealed class FormatTests : IDisposable
     [Fact]
     public void Rejects_files_that_are_not_nbformat_4_notebooks()
     {
-        var e = Assert.Throws<InvalidDataException>(() => Notebook.Parse("""{"cells": [], "nbformat": 3}""", "old.ipynb"));
+        var e = Assert.Throws<NotebookException>(() => Notebook.Parse("""{"cells": [], "nbformat": 3}""", "old.ipynb"));
         Assert.Contains("old.ipynb has nbformat 3", e.Message);
-        Assert.Contains("not valid JSON", Assert.Throws<InvalidDataException>(() => Notebook.Parse("{", "x.ipynb")).Message);
+        Assert.Contains("not valid JSON", Assert.Throws<NotebookException>(() => Notebook.Parse("{", "x.ipynb")).Message);
     }
 
     [Fact]

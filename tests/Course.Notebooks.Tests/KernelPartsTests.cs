@@ -87,7 +87,7 @@ public sealed class KernelPartsTests
         Assert.Equal(installed, KernelSpecInstaller.Install(new KernelSpecTarget.Prefix(folder.Path), "course-csharp-unit")); // replaces
         Assert.Equal(installed, KernelSpecInstaller.Uninstall(new KernelSpecTarget.Prefix(folder.Path), "course-csharp-unit"));
         Assert.False(Directory.Exists(installed));
-        Assert.Throws<DirectoryNotFoundException>(() => KernelSpecInstaller.Uninstall(new KernelSpecTarget.Prefix(folder.Path), "course-csharp-unit"));
-        Assert.Throws<ArgumentException>(() => KernelSpecInstaller.Install(new KernelSpecTarget.Prefix(folder.Path), "../escape"));
+        Assert.Throws<UserError>(() => KernelSpecInstaller.Uninstall(new KernelSpecTarget.Prefix(folder.Path), "course-csharp-unit"));
+        Assert.Throws<UserError>(() => KernelSpecInstaller.Install(new KernelSpecTarget.Prefix(folder.Path), "../escape"));
     }
 }

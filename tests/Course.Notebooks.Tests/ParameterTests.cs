@@ -50,7 +50,7 @@ public sealed class ParameterTests
     [Fact]
     public void Malformed_pairs_are_named()
     {
-        var e = Assert.Throws<ArgumentException>(() => RunOptions.ParseParameters(["Steps"]));
+        var e = Assert.Throws<UserError>(() => RunOptions.ParseParameters(["Steps"]));
         Assert.Contains("'Steps' is not Name=Value", e.Message);
     }
 }

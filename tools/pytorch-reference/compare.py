@@ -42,15 +42,7 @@ def main(directory):
     rows.append(("gradients", max((p.grad - expected[f"grad.{n}"]).abs().max().item() for n, p in model.named_parameters())))
 
     model.load_state_dict(weights, strict=False)
-    optimizer = model.adamw(opt["lr"], opt["weight_decay"], (opt["beta1"], opt["beta2"]), opt["eps"])
-    losses = []
-    for _ in range(opt["steps"]):
-        optimizer.zero_grad(set_to_none=True)
-        _, step_loss = model(x, y)
-        step_loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), opt["grad_clip"])
-        optimizer.step()
-        losses.append(step_loss.item())
+    losses = model.train_steps(x, y, opt)
     rows.append(("step losses", (torch.tensor(losses) - expected["step_losses"]).abs().max().item()))
 
     failed = False

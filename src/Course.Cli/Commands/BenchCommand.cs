@@ -38,7 +38,7 @@ public static class BenchCommand
             foreach (var name in parse.GetValue(workloads)!)
             {
                 if (!BenchmarkSpec.Standard.TryGetValue(name, out var spec))
-                    throw new ArgumentException($"Unknown workload '{name}'. Known: {string.Join(", ", BenchmarkSpec.Standard.Keys)}.");
+                    throw new UserError($"Unknown workload '{name}'. Known: {string.Join(", ", BenchmarkSpec.Standard.Keys)}.");
                 spec = spec with
                 {
                     Precision = parse.GetValue(precision) is string p ? PrecisionExtensions.Parse(p) : spec.Precision,

@@ -28,9 +28,13 @@ public static class DataCommand
         prepare.SetAction(parse =>
         {
             var download = new DownloadOptions { Progress = new Progress<DownloadProgress>(DownloadLine.Print), AllowUnverified = parse.GetValue(allowUnverified) };
+            var directory = parse.GetValue(output)!;
+            // A bad spec or an unusable folder is refused before the corpus is loaded (seconds to minutes of work);
+            // the lock is taken again, for the whole preparation, by ShardPreparer.
+            Tokenizers.Check(parse.GetValue(tokenizer)!);
+            using (FolderLock.Acquire(directory, "shard folder")) { }
             var text = Corpora.Load(parse.GetValue(corpus)!, cacheDirectory: null, download);
             Lines.Write($"corpus [green]{Markup.Escape(text.Name)}[/]: {text.Bytes:N0} bytes, {text.Text.Length:N0} characters, sha256 {text.Sha256}");
-            var directory = parse.GetValue(output)!;
             PreparationDisplay.Run(directory, progress => ShardPreparer.Prepare(text, parse.GetValue(tokenizer)!, directory, progress));
             Console.WriteLine($"Train on them with: ./course pretrain --shards {directory}");
             return 0;

@@ -24,7 +24,7 @@ public static class EvaluateClassifierCommand
             {
                 var task = ClassificationTasks.Load(manifest.Task);
                 if (!task.Labels.SequenceEqual(manifest.Labels))
-                    throw new InvalidDataException($"The classifier was trained with labels {string.Join(", ", manifest.Labels)}, but task '{task.Name}' now has {string.Join(", ", task.Labels)}.");
+                    throw new UserError($"The classifier was trained with labels {string.Join(", ", manifest.Labels)}, but task '{task.Name}' now has {string.Join(", ", task.Labels)}.");
                 var examples = task.Split(parse.GetValue(split)!);
                 var (_, predictions) = ClassifierTrainer.Predict(model, new SequenceEncoder(tokenizer, manifest.Config.BlockSize), examples, target);
                 var metrics = new ClassificationMetrics(examples.Select(e => e.Label).ToArray(), predictions, task.Labels);

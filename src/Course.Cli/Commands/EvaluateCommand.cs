@@ -22,9 +22,9 @@ public static class EvaluateCommand
         command.SetAction(parse =>
         {
             var count = parse.GetValue(batches);
-            if (count <= 0) throw new ArgumentException($"--batches must be positive (got {count}).");
+            if (count <= 0) throw new UserError($"--batches must be positive (got {count}).");
             var shardsDirectory = parse.GetValue(shards);
-            if (shardsDirectory is not null && parse.GetValue(corpus) is not null) throw new ArgumentException("Give --corpus or --shards, not both.");
+            if (shardsDirectory is not null && parse.GetValue(corpus) is not null) throw new UserError("Give --corpus or --shards, not both.");
             var (model, tokenizer, manifest) = Checkpoint.LoadModel(parse.GetValue(checkpoint)!, DeviceChoice.Resolve(parse.GetValue(device)!));
             using (model)
             {
@@ -33,7 +33,7 @@ public static class EvaluateCommand
                     ? TrainingData.FromShards(shardsDirectory)
                     : TrainingData.FromCorpus(parse.GetValue(corpus) ?? manifest.CorpusName, download, _ => tokenizer);
                 if (data.Tokenizer.Kind != tokenizer.Kind || data.Tokenizer.VocabSize != tokenizer.VocabSize)
-                    throw new ArgumentException($"The shards in {shardsDirectory} use tokenizer {data.Tokenizer.Kind} ({data.Tokenizer.VocabSize} tokens), the checkpoint " +
+                    throw new UserError($"The shards in {shardsDirectory} use tokenizer {data.Tokenizer.Kind} ({data.Tokenizer.VocabSize} tokens), the checkpoint " +
                         $"{tokenizer.Kind} ({tokenizer.VocabSize} tokens). Evaluate on shards prepared with the checkpoint's tokenizer.");
                 if (data.Shards is { } opened) opened.RequireWindow(model.Config.BlockSize);
                 using var split = data.Text is { } text ? new TokenSplit(tokenizer.Encode(text.Text), model.Config.BlockSize) : null;

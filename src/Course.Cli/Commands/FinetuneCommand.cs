@@ -45,8 +45,10 @@ public static class FinetuneCommand
                 FreezeBody = parse.GetValue(freeze), ClassWeights = parse.GetValue(weights)!, Pooling = parse.GetValue(pooling),
             }.Validate();
             var taskName = parse.GetValue(task)!;
-            var runDirectory = RunFolder.Prepare(parse.GetValue(output) ?? Path.Combine("runs", $"finetune-{taskName}-{DateTime.Now:yyyyMMdd-HHmmss}"), resume: false);
-            return Finetune(parse.GetValue(checkpoint)!, taskName, options, parse.GetValue(randomBody), DeviceChoice.Resolve(parse.GetValue(device)!), runDirectory);
+            var target = DeviceChoice.Resolve(parse.GetValue(device)!);
+            using var folder = RunFolder.OpenNew(parse.GetValue(output) ?? Path.Combine("runs", $"finetune-{taskName}-{DateTime.Now:yyyyMMdd-HHmmss}"),
+                "Fine-tuning has no resume: choose another --out (or delete that folder to replace its run).");
+            return Finetune(parse.GetValue(checkpoint)!, taskName, options, parse.GetValue(randomBody), target, folder.Path);
         });
         return command;
     }

@@ -24,7 +24,7 @@ public static class KernelCommand
         command.SetAction(parse =>
         {
             var chosen = (parse.GetValue(user) ? 1 : 0) + (parse.GetValue(sysPrefix) ? 1 : 0) + (parse.GetValue(prefix) is null ? 0 : 1);
-            if (chosen > 1) throw new ArgumentException("Choose one of --user, --sys-prefix and --prefix DIR.");
+            if (chosen > 1) throw new UserError("Choose one of --user, --sys-prefix and --prefix DIR.");
             KernelSpecTarget target = parse.GetValue(sysPrefix) ? new KernelSpecTarget.SysPrefix()
                 : parse.GetValue(prefix) is { } directory ? new KernelSpecTarget.Prefix(directory)
                 : new KernelSpecTarget.User();

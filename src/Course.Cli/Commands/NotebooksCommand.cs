@@ -7,6 +7,8 @@ namespace Course.Cli.Commands;
 /// <summary>`course notebooks run|export`: execute chapters headlessly, or turn one into a `dotnet run` file-based app.</summary>
 public static class NotebooksCommand
 {
+    public const double MaxTimeoutSeconds = 86_400;
+
     public static Command Create()
     {
         var paths = new Argument<string[]>("notebooks") { Description = "Notebooks (.ipynb) to execute, in order.", Arity = ArgumentArity.OneOrMore };
@@ -19,7 +21,11 @@ public static class NotebooksCommand
         run.SetAction(async (parse, cancellation) =>
         {
             var seconds = parse.GetValue(timeout);
-            if (!(seconds > 0)) throw new ArgumentException($"--timeout must be a positive number of seconds (got {seconds}).");
+            // TimeSpan holds about 29,000 years, but a cell that runs for more than a day is stuck, not slow.
+            if (!(seconds is > 0 and <= MaxTimeoutSeconds)) throw new UserError($"--timeout must be a number of seconds above 0 and at most {MaxTimeoutSeconds:N0} (got {seconds}).");
+            foreach (var path in parse.GetValue(paths)!)
+                if (!File.Exists(path))
+                    throw new UserError(Directory.Exists(path) ? $"{path} is a folder; give the .ipynb files in it (e.g. {Path.Combine(path, "*.ipynb")})." : $"Notebook {path} does not exist.");
             var options = new RunOptions
             {
                 OutputDirectory = parse.GetValue(output),

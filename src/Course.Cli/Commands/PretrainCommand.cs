@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Course.Data;
-using Course.Evaluation;
 using Course.Experiments;
-using Course.Models;
 using Course.Training;
 using Spectre.Console;
 using TorchSharp;
@@ -15,69 +13,79 @@ public static class PretrainCommand
 {
     public static Command Create()
     {
-        var preset = new Option<string>("--preset") { Description = $"Model size: {string.Join(", ", Preset.All.Keys)}.", DefaultValueFactory = _ => Preset.Default };
+        var preset = new Option<string?>("--preset") { Description = $"Model size: {string.Join(", ", Preset.All.Keys)}. Default: {Preset.Default}." };
         var corpus = new Option<string?>("--corpus") { Description = $"A catalog corpus ({string.Join(", ", CorpusCatalog.Names)}) or the path of a UTF-8 text file. Default: {Corpora.Default}." };
         var tokenizer = new Option<string?>("--tokenizer") { Description = $"Tokenizer spec: {string.Join("; ", Tokenizers.ValidSpecs)}. Default: char for char-level presets, r50k_base for gpt2." };
         var shards = new Option<string?>("--shards") { Description = "Train on token shards written by `course data prepare` (read memory-mapped) instead of --corpus and --tokenizer." };
-        var steps = new Option<int?>("--steps") { Description = "Optimizer steps (default: the preset's recipe)." };
+        var steps = new Option<int?>("--steps") { Description = "Optimizer steps (default: the preset's recipe; on --resume, the run's)." };
         var batchSize = new Option<int?>("--batch-size") { Description = "Sequences per micro-batch." };
         var accumulation = new Option<int?>("--grad-accum") { Description = "Micro-batches per optimizer step." };
         var lr = new Option<double?>("--lr") { Description = "Peak learning rate." };
         var evalInterval = new Option<int?>("--eval-interval") { Description = "Steps between evaluations." };
         var evalBatches = new Option<int?>("--eval-batches") { Description = "Batches averaged per evaluation." };
+        var saveInterval = new Option<int?>("--save-interval") { Description = "Steps between saves of checkpoints/latest, the most a kill can lose (default: the evaluation interval)." };
         var seed = new Option<long?>("--seed") { Description = "Random seed for initialisation, batches and dropout." };
         var device = new Option<string>("--device") { Description = "auto (CUDA when present), cpu or cuda.", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong(DeviceChoice.Values);
         var output = new Option<string?>("--out") { Description = "Run folder (default: runs/PRESET-TIMESTAMP)." };
-        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its latest checkpoint." };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its newest valid checkpoint, with the options it was started with." };
         var allowUnverified = new Option<bool>("--allow-unverified") { Description = "Accept a downloaded corpus whose catalog entry has no sha256 to check it against." };
-        var precision = new Option<string>("--precision") { Description = "fp32, tf32 or bf16 (bf16 compute, fp32 master weights; for GPUs).", DefaultValueFactory = _ => "fp32" };
+        var precision = new Option<string?>("--precision") { Description = "fp32 (default), tf32 or bf16 (bf16 compute, fp32 master weights; for GPUs)." };
         var peakTflops = new Option<double?>("--peak-tflops") { Description = $"Device peak TFLOP/s for MFU (default on CUDA: {BenchCommand.HopperBf16PeakTflops})." };
 
         var command = new Command("pretrain", "Pretrain a GPT on a corpus (default: the .NET API documentation shipped with the SDK, no download).")
         {
-            preset, corpus, tokenizer, shards, steps, batchSize, accumulation, lr, evalInterval, evalBatches, seed, device, output, resume, precision, peakTflops, allowUnverified,
+            preset, corpus, tokenizer, shards, steps, batchSize, accumulation, lr, evalInterval, evalBatches, saveInterval, seed, device, output, resume, precision,
+            peakTflops, allowUnverified,
         };
         command.SetAction(parse =>
         {
-            var chosen = Preset.Named(parse.GetValue(preset)!);
+            var request = new PretrainRequest(parse.GetValue(preset), parse.GetValue(corpus) is string c && File.Exists(c) ? Path.GetFullPath(c) : parse.GetValue(corpus),
+                parse.GetValue(tokenizer), parse.GetValue(shards) is string s ? Path.GetFullPath(s) : null, parse.GetValue(steps), parse.GetValue(batchSize),
+                parse.GetValue(accumulation), parse.GetValue(lr), parse.GetValue(evalInterval), parse.GetValue(evalBatches), parse.GetValue(saveInterval), parse.GetValue(seed),
+                parse.GetValue(precision) is string p ? PrecisionExtensions.Parse(p) : null);
+            if (request.Shards is not null && (request.Corpus is not null || request.Tokenizer is not null))
+                throw new UserError($"--shards {request.Shards} already fixes the corpus and the tokenizer (see its {ShardManifest.FileName}); leave out --corpus and --tokenizer.");
+            var chosen = Preset.Named(request.Preset ?? Preset.Default);
             var target = DeviceChoice.Resolve(parse.GetValue(device)!);
-            var recipe = parse.GetValue(lr) is double peak ? chosen.Training.WithLearningRate(peak) : chosen.Training;
-            var options = recipe with
-            {
-                MaxSteps = parse.GetValue(steps) ?? recipe.MaxSteps,
-                BatchSize = parse.GetValue(batchSize) ?? recipe.BatchSize,
-                GradientAccumulationSteps = parse.GetValue(accumulation) ?? recipe.GradientAccumulationSteps,
-                EvalInterval = parse.GetValue(evalInterval) ?? recipe.EvalInterval,
-                EvalBatches = parse.GetValue(evalBatches) ?? recipe.EvalBatches,
-                Seed = parse.GetValue(seed) ?? recipe.Seed,
-                Precision = PrecisionExtensions.Parse(parse.GetValue(precision)!),
-                PeakTflops = parse.GetValue(peakTflops) ?? (target.type == DeviceType.CUDA ? BenchCommand.HopperBf16PeakTflops : null),
-            };
-            options.Validate();
-            var shardsDirectory = parse.GetValue(shards);
-            if (shardsDirectory is not null && (parse.GetValue(corpus) is not null || parse.GetValue(tokenizer) is not null))
-                throw new ArgumentException($"--shards {shardsDirectory} already fixes the corpus and the tokenizer (see its {ShardManifest.FileName}); leave out --corpus and --tokenizer.");
-            var resuming = parse.GetValue(resume);
-            var runDirectory = RunFolder.Prepare(parse.GetValue(output) ?? Path.Combine("runs", $"{chosen.Name}-{DateTime.Now:yyyyMMdd-HHmmss}"), resuming);
+            var peak = parse.GetValue(peakTflops) ?? (target.type == DeviceType.CUDA ? BenchCommand.HopperBf16PeakTflops : null);
+            // Every option is checked before the folder is touched.
+            var fresh = request.ApplyTo(chosen.Training) with { PeakTflops = peak };
+            fresh.Validate();
             var download = new DownloadOptions { Progress = new Progress<DownloadProgress>(DownloadLine.Print), AllowUnverified = parse.GetValue(allowUnverified) };
-            var data = shardsDirectory is not null
-                ? TrainingData.FromShards(shardsDirectory)
-                : TrainingData.FromCorpus(parse.GetValue(corpus) ?? Corpora.Default, download, resuming
-                    ? _ => TokenizerStore.Load(Path.Combine(runDirectory, Trainer.LatestCheckpoint))
-                    : text => Tokenizers.FromSpec(parse.GetValue(tokenizer) ?? chosen.Tokenizer, text));
-            using (data) return Pretrain(chosen, options, data, target, runDirectory, resuming);
+
+            TrainingData FreshData() => LoadData(request.Shards, request.Corpus ?? Corpora.Default, download, text => Tokenizers.FromSpec(request.Tokenizer ?? chosen.Tokenizer, text));
+            if (!parse.GetValue(resume))
+            {
+                // The data first: a missing corpus or a bad tokenizer spec is reported without touching any folder.
+                using var data = FreshData();
+                using var created = RunFolder.OpenNew(parse.GetValue(output) ?? Path.Combine("runs", $"{chosen.Name}-{DateTime.Now:yyyyMMdd-HHmmss}"), "Add --resume to continue it, or choose another --out.");
+                return Pretrain(chosen.ModelFor(data.Tokenizer.VocabSize), chosen.Name, fresh, data, target, created.Path, resumeFrom: null);
+            }
+            using var folder = RunFolder.Open(parse.GetValue(output) ?? throw new UserError("--resume needs the --out folder of the run to continue."));
+            using var point = ResumePoint.Find(folder.Path);
+            if (point is null)
+            {
+                if (folder.HoldsRun) throw new UserError($"{folder.Path} has no checkpoint to resume. Start a new run with another --out.");
+                Lines.Write($"[yellow]{Markup.Escape(folder.Path)} has no checkpoint yet[/] (the run stopped before its first save): starting it from step 0.");
+                using var data = FreshData();
+                return Pretrain(chosen.ModelFor(data.Tokenizer.VocabSize), chosen.Name, fresh, data, target, folder.Path, resumeFrom: null);
+            }
+            var saved = point.Manifest;
+            var options = request.Merge(saved, point.Loaded.Tokenizer) with { PeakTflops = peak };
+            using (var data = LoadData(saved.Shards, saved.CorpusName, download, _ => point.Loaded.Tokenizer))
+                return Pretrain(saved.Config, request.Preset ?? PretrainRequest.PresetOf(saved.Config), options, data, target, folder.Path, point);
         });
         return command;
     }
 
-    private static int Pretrain(Preset preset, TrainingOptions options, TrainingData data, torch.Device device, string runDirectory, bool resume)
-    {
-        var latest = Path.Combine(runDirectory, Trainer.LatestCheckpoint);
-        var (corpus, tokenizer) = (data.Corpus, data.Tokenizer);
-        var config = preset.ModelFor(tokenizer.VocabSize);
+    private static TrainingData LoadData(string? shards, string corpus, DownloadOptions download, Func<string, ITokenizer> tokenizerFor) =>
+        shards is not null ? TrainingData.FromShards(shards) : TrainingData.FromCorpus(corpus, download, tokenizerFor);
 
-        Lines.Write($"[bold]course pretrain[/]: preset [green]{preset.Name}[/] on {device.type}, corpus [green]{Markup.Escape(corpus.Name)}[/] " +
+    private static int Pretrain(Models.GptConfig config, string presetName, TrainingOptions options, TrainingData data, torch.Device device, string runDirectory, ResumePoint? resumeFrom)
+    {
+        var (corpus, tokenizer) = (data.Corpus, data.Tokenizer);
+        Lines.Write($"[bold]course pretrain[/]: preset [green]{Markup.Escape(presetName)}[/] on {device.type}, corpus [green]{Markup.Escape(corpus.Name)}[/] " +
                            $"({corpus.Bytes:N0} bytes, sha256 {corpus.Sha256[..12]}…), tokenizer {Markup.Escape(tokenizer.Kind)} ({tokenizer.VocabSize} tokens)");
         if (data.Shards is { } opened)
             Lines.Write($"Token shards {Markup.Escape(opened.Directory)}: {opened.TrainTokens:N0} training and {opened.ValidationTokens:N0} validation tokens, read memory-mapped");
@@ -85,20 +93,34 @@ public static class PretrainCommand
             ? new Trainer(config, split, options, device, runDirectory)
             : new Trainer(config, data.Text!, tokenizer, options, device, runDirectory);
         var record = RunRecord.Start("pretrain", config, options, corpus.Name);
-        // A resumed run keeps the time it was first started.
-        if (resume && File.Exists(Path.Combine(runDirectory, RunRecord.FileName))) record = record with { Created = RunRecord.Load(runDirectory).Created };
-        record.Save(runDirectory);
-        if (resume)
+        if (resumeFrom is not null)
         {
-            trainer.Resume(latest);
-            Lines.Write($"Resumed from {Markup.Escape(latest)} at step {trainer.Step}.");
+            // run.json changes only now that the checkpoint is verified and fits this run; a resumed run keeps the time it was first started.
+            trainer.Resume(resumeFrom.Loaded, resumeFrom.Directory);
+            if (File.Exists(Path.Combine(runDirectory, RunRecord.FileName))) record = record with { Created = RunRecord.Load(runDirectory).Created };
+            var why = resumeFrom.PassedOver.Count > 0 ? $" ({string.Join("; ", resumeFrom.PassedOver.Select(n => n.Split(" (")[0]))})" : "";
+            Lines.Write($"Resumed from {Markup.Escape(resumeFrom.Name)} at step {trainer.Step}{Markup.Escape(why)}.");
         }
-        Lines.Write($"{trainer.Model.ParameterCount():N0} parameters; {options.MaxSteps} steps of {options.BatchSize * options.GradientAccumulationSteps} × {config.BlockSize} tokens; run folder {Markup.Escape(runDirectory)}");
+        else trainer.SaveLatest(); // from now on the folder always holds a checkpoint to resume from
+        record.Save(runDirectory);
+        Lines.Write($"{trainer.Model.ParameterCount():N0} parameters; {options.MaxSteps} steps of {options.BatchSize * options.GradientAccumulationSteps} × {config.BlockSize} tokens, " +
+                    $"checkpoints/latest saved every {options.CheckpointInterval} steps; run folder {Markup.Escape(runDirectory)}");
 
-        if (Interruptible.Run(token => TrainingDisplay.Run(trainer, token)))
+        bool interrupted;
+        try
+        {
+            interrupted = Interruptible.Run(token => TrainingDisplay.Run(trainer, token));
+        }
+        catch (DivergedException)
+        {
+            record.Finish(RunRecord.Failed, RunRecord.LossMetrics(runDirectory)).Save(runDirectory);
+            throw;
+        }
+        if (interrupted)
         {
             record.Finish(RunRecord.Interrupted, RunRecord.LossMetrics(runDirectory)).Save(runDirectory);
-            Lines.Write($"[yellow]Interrupted at step {trainer.Step}.[/] Checkpoint saved to {Markup.Escape(latest)}; continue with --out {Markup.Escape(runDirectory)} --resume.");
+            Lines.Write($"[yellow]Interrupted at step {trainer.Step}.[/] Checkpoint saved to {Markup.Escape(Path.Combine(runDirectory, Trainer.LatestCheckpoint))}; " +
+                        $"continue with --out {Markup.Escape(runDirectory)} --resume.");
             return UserErrors.ExitInterrupted;
         }
         RunReport.Print(trainer, corpus, tokenizer, runDirectory);

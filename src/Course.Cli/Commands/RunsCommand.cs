@@ -18,8 +18,8 @@ public static class RunsCommand
         {
             var comparison = new RunComparison(parse.GetValue(runs)!);
             PrintTable(comparison);
-            var path = parse.GetValue(chart)!;
-            ChartFiles.Save(Charts.CompareValidationLoss(comparison.Runs.Select(r => (Path.GetFileName(r.Directory.TrimEnd('/')), RunComparison.ValidationCurve(r.Directory)))), path);
+            var path = ChartFiles.Save(Charts.CompareValidationLoss(comparison.Runs.Select(r => (Path.GetFileName(r.Directory.TrimEnd('/')), RunComparison.ValidationCurve(r.Directory)))),
+                parse.GetValue(chart)!);
             Lines.Write($"Validation-loss chart: {Markup.Escape(Path.GetFullPath(path))} (and {Markup.Escape(Path.GetFileName(Path.ChangeExtension(path, ".svg")))})");
             return 0;
         });

@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace Course.Cli.Commands;
 
-/// <summary>`course sweep`: pretrain one small model per hyperparameter setting, one after another, resumably.</summary>
+/// <summary>`course sweep`: pretrain one small model per hyperparameter setting, resumably: one after another here, or as a Slurm job array.</summary>
 public static class SweepCommand
 {
     public static Command Create()
@@ -26,19 +26,27 @@ public static class SweepCommand
         {
             grid, random, space, budget, steps, preset, corpus, seed, device, output,
         };
+        var executor = new SweepExecutorOptions();
+        executor.AddTo(command);
+        command.Add(SweepStatusCommand.Create());
+        command.Add(SweepTrialCommand.Create());
         command.SetAction(parse =>
         {
             var (gridText, spaceText, draws) = (parse.GetValue(grid), parse.GetValue(space), parse.GetValue(random));
             if ((gridText is null) == (draws is null))
-                throw new ArgumentException("Give either --grid \"NAME=V1,V2;...\" or --random N --space \"NAME=V1,V2;...\".");
-            if (draws is not null && spaceText is null) throw new ArgumentException("--random needs --space \"NAME=V1,V2;...\" to draw from.");
+                throw new UserError("Give either --grid \"NAME=V1,V2;...\" or --random N --space \"NAME=V1,V2;...\".");
+            if (draws is not null && spaceText is null) throw new UserError("--random needs --space \"NAME=V1,V2;...\" to draw from.");
             var searchText = gridText ?? spaceText!;
             var planned = draws ?? SearchSpace.Parse(searchText).Grid().Count;
             var corpusName = parse.GetValue(corpus)!;
             var spec = new SweepSpec(searchText, draws, parse.GetValue(budget) ?? planned, parse.GetValue(steps), parse.GetValue(preset)!, corpusName, parse.GetValue(seed)).Validate();
+            var slurm = executor.Read(parse);
             var sweep = new Sweep(parse.GetValue(output) ?? Path.Combine("runs", $"sweep-{DateTime.Now:yyyyMMdd-HHmmss}"), spec);
+            using var folderLock = FolderLock.Acquire(sweep.Directory, "sweep folder");
             var corpusText = Corpora.Load(corpusName);
             Lines.Write($"[bold]course sweep[/]: {spec.Plan().Count} trials of {spec.Steps} steps ({Markup.Escape(searchText)}) in {Markup.Escape(sweep.Directory)}");
+            // The corpus is loaded (fetched into the cache) either way: Slurm's trials then all read it from there.
+            if (slurm is not null) return SlurmSweepRun.Run(sweep, slurm, parse.GetValue(device)!, executor.Detach(parse), executor.CancelOnExit(parse));
             var ran = sweep.Run(corpusText, DeviceChoice.Resolve(parse.GetValue(device)!), line => Lines.Write(Markup.Escape(line)));
             Lines.Write($"Ran {ran.Count} trial(s). Compare them with: course runs compare {Markup.Escape(sweep.Directory)}");
             RunsCommand.PrintTable(new RunComparison([sweep.Directory]));

@@ -48,6 +48,10 @@ public sealed class CSharpSession : ICodeSession, IDisposable
         return state.ContinueWithAsync("System.Linq.Enumerable.Range(0, 2).Select(i => i.ToString()).Count()", options).GetAwaiter().GetResult();
     });
 
+    /// <summary>Loads the IDE services behind completion and documentation (a second or two of work), so the first
+    /// Tab in a front end answers at once rather than after its time limit. Only an interactive kernel needs it.</summary>
+    public Task WarmUpAssistanceAsync() => Task.Run(() => CompleteAsync("", 0, CancellationToken.None));
+
     public Task<CellOutcome> ExecuteAsync(string code, ICellOutput output, CancellationToken interrupt)
     {
         var number = Interlocked.Increment(ref _cells);

@@ -16,6 +16,8 @@ internal static class CellErrors
         CompilationErrorException compile => Compile(compile),
         NotebookException notebook => new CellFailure("NotebookError", notebook.Message, [notebook.Message], null),
         CellInterruptedException or ThreadInterruptedException => Interrupted(),
+        // A wait the interrupt cancelled, such as Console.ReadLine asking the front end.
+        OperationCanceledException when CellInterrupt.Requested => Interrupted(),
         var other => Runtime(other, cellFile),
     };
 
@@ -26,7 +28,7 @@ internal static class CellErrors
         _ => exception,
     };
 
-    private static CellFailure Interrupted()
+    public static CellFailure Interrupted()
     {
         var message = new CellInterruptedException().Message;
         return new CellFailure(nameof(CellInterruptedException), message, [$"{nameof(CellInterruptedException)}: {message}"], null);

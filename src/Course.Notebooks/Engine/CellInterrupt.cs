@@ -15,6 +15,9 @@ public static class CellInterrupt
         if (s_requested) throw new CellInterruptedException();
     }
 
+    /// <summary>Whether the running cell has been asked to stop.</summary>
+    public static bool Requested => s_requested;
+
     internal static void Request() => s_requested = true;
 
     internal static void Reset() => s_requested = false;

@@ -9,8 +9,9 @@ namespace Course.Notebooks.Kernel;
 /// </summary>
 internal sealed class CodeAssistHandlers(ICodeSession session)
 {
-    // An editor request must not hold the shell thread for long; a late answer is as good as none.
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    // An editor request must not hold the shell thread for ever. The first one may wait for the IDE services to load
+    // (about 2 s on an idle 2-core machine, many times that on a loaded one), later ones take milliseconds.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     public JsonObject IsComplete(JsonObject request)
     {

@@ -50,7 +50,7 @@ internal sealed class ExecuteHandler(ICodeSession session, MessageSender sender,
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            outcome = new CellOutcome.Failed(new CellFailure("Interrupted", "The cell was interrupted.", [], null));
+            outcome = new CellOutcome.Failed(CellErrors.Interrupted());
         }
         catch (Exception e)
         {

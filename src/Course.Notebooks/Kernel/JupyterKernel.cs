@@ -39,7 +39,7 @@ public sealed class JupyterKernel : IDisposable
     public int Run()
     {
         _interrupts.HandleSigint();
-        _parentWatch = ParentWatch.Start(() =>
+        _parentWatch = ParentWatch.Start("JPY_PARENT_PID", () =>
         {
             KernelLog.Write("the process that started this kernel is gone; exiting");
             _shutdown.TrySetResult();

@@ -48,7 +48,7 @@ public static partial class KernelSpecInstaller
     {
         var folder = Path.Combine(KernelsDirectory(target), CheckName(name));
         if (!Directory.Exists(folder))
-            throw new DirectoryNotFoundException($"No kernelspec '{name}' at {folder}; `jupyter kernelspec list` shows where kernels are installed.");
+            throw new UserError($"No kernelspec '{name}' at {folder}; `jupyter kernelspec list` shows where kernels are installed.");
         Directory.Delete(folder, recursive: true);
         return folder;
     }
@@ -104,17 +104,17 @@ public static partial class KernelSpecInstaller
             var prefix = python.StandardOutput.ReadToEnd().Trim();
             python.WaitForExit();
             if (python.ExitCode == 0 && prefix.Length > 0) return prefix;
-            throw new IOException($"python3 could not report sys.prefix ({python.StandardError.ReadToEnd().Trim()}); use --user or --prefix DIR instead.");
+            throw new UserError($"python3 could not report sys.prefix ({python.StandardError.ReadToEnd().Trim()}); use --user or --prefix DIR instead.");
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new IOException($"--sys-prefix asks python3 for its sys.prefix, but it could not be run ({e.Message}); activate the Python environment that runs Jupyter, or use --user or --prefix DIR.");
+            throw new UserError($"--sys-prefix asks python3 for its sys.prefix, but it could not be run ({e.Message}); activate the Python environment that runs Jupyter, or use --user or --prefix DIR.");
         }
     }
 
     private static string CheckName(string name) => KernelName().IsMatch(name)
         ? name
-        : throw new ArgumentException($"'{name}' is not a kernel name Jupyter accepts; use letters, digits, '.', '_' and '-' only.");
+        : throw new UserError($"'{name}' is not a kernel name Jupyter accepts; use letters, digits, '.', '_' and '-' only.");
 
     [GeneratedRegex("^[A-Za-z0-9._-]+$")]
     private static partial Regex KernelName();

@@ -11,11 +11,15 @@ public sealed record NextTokenSampler(double Temperature = 1.0, int? TopK = null
 {
     public static NextTokenSampler Greedy { get; } = new(Temperature: 0);
 
+    public const double MinTemperature = 0.01, MaxTemperature = 100;
+
     public NextTokenSampler Validate()
     {
-        if (Temperature < 0 || double.IsNaN(Temperature)) throw new ArgumentException($"Temperature must be ≥ 0 (got {Temperature}); 0 means greedy.");
-        if (TopK is <= 0) throw new ArgumentException($"TopK must be ≥ 1 (got {TopK}).");
-        if (TopP is not null && (TopP <= 0 || TopP > 1 || double.IsNaN(TopP.Value))) throw new ArgumentException($"TopP must be in (0, 1] (got {TopP}).");
+        // Below the floor the scaled logits overflow float32 (softmax then gives NaN); above the cap every token is equally likely.
+        if (Temperature != 0 && !(Temperature >= MinTemperature && Temperature <= MaxTemperature))
+            throw new UserError($"Temperature must be 0 (greedy) or between {MinTemperature} and {MaxTemperature} (got {Temperature}): below {MinTemperature} the scaled logits overflow; use 0 for the most likely token.");
+        if (TopK is <= 0) throw new UserError($"TopK must be ≥ 1 (got {TopK}).");
+        if (TopP is not null && (TopP <= 0 || TopP > 1 || double.IsNaN(TopP.Value))) throw new UserError($"TopP must be in (0, 1] (got {TopP}).");
         return this;
     }
 

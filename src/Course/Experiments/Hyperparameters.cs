@@ -12,16 +12,20 @@ public static class Hyperparameters
         // As `course pretrain --lr`: the cosine decays to a tenth of the peak.
         ["lr"] = (s, v) => (s.Config, s.Options.WithLearningRate(v)),
         ["weight_decay"] = (s, v) => (s.Config, s.Options with { WeightDecay = v }),
-        ["batch_size"] = (s, v) => (s.Config, s.Options with { BatchSize = Integer("batch_size", v) }),
+        ["batch_size"] = (s, v) => (s.Config, s.Options with { BatchSize = Integer("batch_size", v, SweepMaximum) }),
         ["warmup_steps"] = (s, v) => (s.Config, s.Options with { WarmupSteps = Integer("warmup_steps", v) }),
-        ["n_embd"] = (s, v) => (s.Config with { NEmbd = Integer("n_embd", v) }, s.Options),
-        ["n_layer"] = (s, v) => (s.Config with { NLayer = Integer("n_layer", v) }, s.Options),
-        ["n_head"] = (s, v) => (s.Config with { NHead = Integer("n_head", v) }, s.Options),
-        ["block_size"] = (s, v) => (s.Config with { BlockSize = Integer("block_size", v) }, s.Options),
+        ["n_embd"] = (s, v) => (s.Config with { NEmbd = Integer("n_embd", v, SweepMaximum) }, s.Options),
+        ["n_layer"] = (s, v) => (s.Config with { NLayer = Integer("n_layer", v, 96) }, s.Options),
+        ["n_head"] = (s, v) => (s.Config with { NHead = Integer("n_head", v, 96) }, s.Options),
+        ["block_size"] = (s, v) => (s.Config with { BlockSize = Integer("block_size", v, SweepMaximum) }, s.Options),
         ["dropout"] = (s, v) => (s.Config with { Dropout = v }, s.Options),
     };
 
     public static IReadOnlyList<string> Names { get; } = Setters.Keys.ToList();
+
+    /// <summary>The largest batch, width or context a sweep trial may have: a sweep compares many small runs, and one
+    /// trial with a context of 100,000 would run for days on a CPU (attention is quadratic in the context).</summary>
+    public const int SweepMaximum = 4096;
 
     public static bool IsKnown(string name) => Setters.ContainsKey(name);
 
@@ -32,16 +36,19 @@ public static class Hyperparameters
         foreach (var (name, value) in values)
         {
             if (!Setters.TryGetValue(name, out var set))
-                throw new ArgumentException($"Unknown hyperparameter '{name}'. Known: {string.Join(", ", Names)}.");
+                throw new UserError($"Unknown hyperparameter '{name}'. Known: {string.Join(", ", Names)}.");
             state = set(state, value);
         }
-        return (state.config.Validate(), state.options.Validate());
+        try { state.config.Validate(); }
+        catch (ArgumentException e) { throw new UserError($"The trial {Describe(values)} is not a valid model: {e.Message}"); }
+        return (state.config, state.options.Validate());
     }
 
     /// <summary>"lr=0.003,n_embd=64": a trial's values in a stable order, for logs and tables.</summary>
     public static string Describe(IReadOnlyDictionary<string, double> values) =>
         string.Join(",", values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value.ToString("G6", CultureInfo.InvariantCulture)}"));
 
-    private static int Integer(string name, double value) =>
-        value == Math.Floor(value) && value is > 0 and <= int.MaxValue ? (int)value : throw new ArgumentException($"{name} must be a positive whole number (got {value.ToString(CultureInfo.InvariantCulture)}).");
+    private static int Integer(string name, double value, int maximum = int.MaxValue) =>
+        value == Math.Floor(value) && value > 0 && value <= maximum ? (int)value
+            : throw new UserError($"{name} must be a whole number from 1 to {maximum:N0} (got {value.ToString(CultureInfo.InvariantCulture)}).");
 }

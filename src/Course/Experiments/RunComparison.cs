@@ -12,12 +12,12 @@ public sealed class RunComparison
     public RunComparison(IEnumerable<string> directories)
     {
         var expanded = directories.SelectMany(d => Sweep.IsSweep(d) ? Sweep.TrialDirectories(d) : [d]).ToList();
-        if (expanded.Count == 0) throw new ArgumentException("No runs to compare: give one or more run folders (or a sweep folder with trials).");
+        if (expanded.Count == 0) throw new UserError("No runs to compare: give one or more run folders (or a sweep folder with trials).");
         Runs = expanded.Select(d => (d, RunRecord.Load(d))).ToList();
         var first = Runs[0];
         foreach (var run in Runs.Skip(1))
             if (run.Record.Schema != first.Record.Schema || Family(run.Record.Kind) != Family(first.Record.Kind))
-                throw new InvalidDataException($"Runs {first.Directory} ({first.Record.Kind}, schema {first.Record.Schema}) and {run.Directory} ({run.Record.Kind}, schema {run.Record.Schema}) " +
+                throw new UserError($"Runs {first.Directory} ({first.Record.Kind}, schema {first.Record.Schema}) and {run.Directory} ({run.Record.Kind}, schema {run.Record.Schema}) " +
                     "have different schemas and cannot be compared. Compare runs of one kind at a time.");
     }
 
@@ -31,10 +31,10 @@ public sealed class RunComparison
         if (missing.Count > 0)
         {
             var known = Runs.SelectMany(r => r.Record.FinalMetrics.Keys).Distinct().Order();
-            throw new ArgumentException($"Metric '{metric}' is not recorded for {string.Join(", ", missing.Select(m => m.Directory))}. Recorded metrics: {string.Join(", ", known.DefaultIfEmpty("none"))}.");
+            throw new UserError($"Metric '{metric}' is not recorded for {string.Join(", ", missing.Select(m => m.Directory))}. Recorded metrics: {string.Join(", ", known.DefaultIfEmpty("none"))}.");
         }
         var completed = Runs.Where(r => r.Record.Status == RunRecord.Completed).ToList();
-        if (completed.Count == 0) throw new InvalidDataException("None of these runs completed; there is no best run yet.");
+        if (completed.Count == 0) throw new UserError("None of these runs completed; there is no best run yet.");
         var ordered = LowerIsBetter(metric) ? completed.OrderBy(r => r.Record.FinalMetrics[metric]) : completed.OrderByDescending(r => r.Record.FinalMetrics[metric]);
         var best = ordered.First();
         return (best.Directory, best.Record, best.Record.FinalMetrics[metric]);

@@ -41,22 +41,22 @@ public sealed record RunRecord(int Schema, string Kind, JsonNode? Config, JsonNo
     /// <summary>Writes run.json into <paramref name="runDirectory"/>, atomically (a reader never sees half a record).</summary>
     public void Save(string runDirectory) => AtomicFile.WriteBytes(Path.Combine(runDirectory, FileName), JsonSerializer.SerializeToUtf8Bytes(this, Json));
 
-    /// <summary>The record of a run folder; a clear <see cref="InvalidDataException"/> when there is none or it is damaged.</summary>
+    /// <summary>The record of a run folder; a clear <see cref="UserError"/> when there is none or it is damaged.</summary>
     public static RunRecord Load(string runDirectory)
     {
         var path = Path.Combine(runDirectory, FileName);
-        if (!Directory.Exists(runDirectory)) throw new InvalidDataException($"No run folder at {runDirectory}.");
+        if (!Directory.Exists(runDirectory)) throw new UserError($"No run folder at {runDirectory}.");
         if (!File.Exists(path))
-            throw new InvalidDataException($"{runDirectory} has no {FileName}: it is not a run folder, or it was made before runs recorded one. Give the --out folder of a pretrain, finetune or sweep trial.");
+            throw new UserError($"{runDirectory} has no {FileName}: it is not a run folder, or it was made before runs recorded one. Give the --out folder of a pretrain, finetune or sweep trial.");
         try { return JsonSerializer.Deserialize<RunRecord>(File.ReadAllText(path), Json) ?? throw new JsonException("empty"); }
-        catch (JsonException e) { throw new InvalidDataException($"{path} is damaged ({e.Message}); the run cannot be read."); }
+        catch (JsonException e) { throw new UserError($"{path} is damaged ({e.Message}); the run cannot be read."); }
     }
 
     /// <summary>True when the folder has a run.json that says the run completed.</summary>
     public static bool IsCompleted(string runDirectory)
     {
         try { return File.Exists(Path.Combine(runDirectory, FileName)) && Load(runDirectory).Status == Completed; }
-        catch (InvalidDataException) { return false; }
+        catch (UserError) { return false; }
     }
 
     /// <summary>The final numbers a pretraining run's metrics.jsonl gives: best, final validation and final train loss

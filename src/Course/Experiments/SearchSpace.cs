@@ -11,23 +11,23 @@ public sealed record SearchSpace(IReadOnlyList<(string Name, double[] Values)> D
     public static SearchSpace Parse(string text)
     {
         if (string.IsNullOrWhiteSpace(text))
-            throw new ArgumentException("The search space is empty. Write it as NAME=V1,V2;NAME=V1,..., e.g. \"lr=1e-3,3e-3;n_embd=32,64\".");
+            throw new UserError("The search space is empty. Write it as NAME=V1,V2;NAME=V1,..., e.g. \"lr=1e-3,3e-3;n_embd=32,64\".");
         var dimensions = new List<(string, double[])>();
         foreach (var part in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var eq = part.IndexOf('=');
             var name = eq < 0 ? part : part[..eq].Trim();
             if (!Hyperparameters.IsKnown(name))
-                throw new ArgumentException($"Unknown hyperparameter '{name}' in the search space. Known: {string.Join(", ", Hyperparameters.Names)}.");
+                throw new UserError($"Unknown hyperparameter '{name}' in the search space. Known: {string.Join(", ", Hyperparameters.Names)}.");
             if (eq < 0 || part[(eq + 1)..].Trim().Length == 0)
-                throw new ArgumentException($"Hyperparameter '{name}' has no values. Write {name}=V1,V2,...");
-            if (dimensions.Any(d => d.Item1 == name)) throw new ArgumentException($"Hyperparameter '{name}' appears twice in the search space; list all its values once.");
+                throw new UserError($"Hyperparameter '{name}' has no values. Write {name}=V1,V2,...");
+            if (dimensions.Any(d => d.Item1 == name)) throw new UserError($"Hyperparameter '{name}' appears twice in the search space; list all its values once.");
             var values = part[(eq + 1)..].Split(',', StringSplitOptions.TrimEntries).Select(v =>
                 double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x)
-                    ? x : throw new ArgumentException($"'{v}' is not a number (hyperparameter '{name}').")).Distinct().ToArray();
+                    ? x : throw new UserError($"'{v}' is not a number (hyperparameter '{name}').")).Distinct().ToArray();
             dimensions.Add((name, values));
         }
-        if (dimensions.Count == 0) throw new ArgumentException($"The search space '{text}' names no hyperparameter. Known: {string.Join(", ", Hyperparameters.Names)}.");
+        if (dimensions.Count == 0) throw new UserError($"The search space '{text}' names no hyperparameter. Known: {string.Join(", ", Hyperparameters.Names)}.");
         return new SearchSpace(dimensions);
     }
 

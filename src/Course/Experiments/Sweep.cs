@@ -14,10 +14,12 @@ public sealed record SweepSpec(string Space, int? RandomTrials, int Budget, int 
     public SweepSpec Validate()
     {
         SearchSpace.Parse(Space);
-        if (Budget <= 0) throw new ArgumentException($"The budget must be at least 1 trial (got {Budget}).");
-        if (RandomTrials is <= 0) throw new ArgumentException($"--random needs at least 1 trial (got {RandomTrials}).");
-        if (Steps <= 0) throw new ArgumentException($"--steps must be positive (got {Steps}).");
-        Course.Preset.Named(Preset);
+        if (Budget <= 0) throw new UserError($"The budget must be at least 1 trial (got {Budget}).");
+        if (RandomTrials is <= 0) throw new UserError($"--random needs at least 1 trial (got {RandomTrials}).");
+        if (Steps <= 0) throw new UserError($"--steps must be positive (got {Steps}).");
+        var preset = Course.Preset.Named(Preset);
+        // Every trial is checked now, so a bad value is reported before the sweep folder is touched.
+        foreach (var values in Plan()) Hyperparameters.Apply(preset.Model, preset.Training with { MaxSteps = Steps }, values);
         return this;
     }
 
@@ -47,10 +49,11 @@ public sealed class Sweep(string directory, SweepSpec spec)
     public string TrialDirectory(int index) => Path.Combine(Directory, TrialsFolder, $"trial-{index:D3}");
 
     /// <summary>Runs the trials not yet completed; returns the indices of those it ran.</summary>
-    public IReadOnlyList<int> Run(CorpusText corpus, Device device, Action<string>? log = null, CancellationToken cancellation = default)
+    /// <param name="only">Just these trials of the plan (a Slurm array task runs one); null for all.</param>
+    public IReadOnlyList<int> Run(CorpusText corpus, Device device, Action<string>? log = null, CancellationToken cancellation = default, IReadOnlySet<int>? only = null)
     {
         if (corpus.Name != Spec.Corpus && Path.GetFullPath(corpus.Name) != Path.GetFullPath(Spec.Corpus))
-            throw new ArgumentException($"The sweep is over corpus '{Spec.Corpus}', but '{corpus.Name}' was given.");
+            throw new UserError($"The sweep is over corpus '{Spec.Corpus}', but '{corpus.Name}' was given.");
         RecordSpec();
         var preset = Preset.Named(Spec.Preset);
         var tokenizer = Tokenizers.FromSpec(preset.Tokenizer, corpus.Text);
@@ -58,6 +61,7 @@ public sealed class Sweep(string directory, SweepSpec spec)
         var ran = new List<int>();
         for (int i = 0; i < plan.Count && !cancellation.IsCancellationRequested; i++)
         {
+            if (only is not null && !only.Contains(i)) continue;
             var trialDirectory = TrialDirectory(i);
             if (RunRecord.IsCompleted(trialDirectory))
             {
@@ -89,14 +93,14 @@ public sealed class Sweep(string directory, SweepSpec spec)
 
     public static bool IsSweep(string directory) => File.Exists(Path.Combine(directory, SpecFile));
 
-    private void RecordSpec()
+    internal void RecordSpec()
     {
         var path = Path.Combine(Directory, SpecFile);
         if (File.Exists(path))
         {
             var saved = JsonSerializer.Deserialize<SweepSpec>(File.ReadAllText(path), Json);
             if (saved != Spec)
-                throw new ArgumentException($"{Directory} holds a sweep with another spec ({saved}); this one is {Spec}. Resume it with the same options, or choose another --out.");
+                throw new UserError($"{Directory} holds a sweep with another spec ({saved}); this one is {Spec}. Resume it with the same options, or choose another --out.");
             return;
         }
         System.IO.Directory.CreateDirectory(Directory);

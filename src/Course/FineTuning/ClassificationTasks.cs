@@ -8,6 +8,6 @@ public static class ClassificationTasks
     public static ClassificationTask Load(string name) => name switch
     {
         MemberKindTask.Name => MemberKindTask.Load(),
-        _ => throw new ArgumentException($"Unknown task '{name}'. Known tasks: {string.Join(", ", Names)}."),
+        _ => throw new UserError($"Unknown task '{name}'. Known tasks: {string.Join(", ", Names)}."),
     };
 }

@@ -103,7 +103,7 @@ public sealed class ClassifierTrainer : IDisposable
     /// <summary>Mean unweighted cross-entropy and the predicted class of each example, in eval mode without gradients.</summary>
     public static (double Loss, int[] Predictions) Predict(GptClassifier model, SequenceEncoder encoder, IReadOnlyList<LabeledText> examples, Device device, int batchSize = 256)
     {
-        if (examples.Count == 0) throw new ArgumentException("There are no examples to evaluate: the split is empty.");
+        if (examples.Count == 0) throw new UserError("There are no examples to evaluate: the split is empty.");
         model.eval();
         using var noGrad = no_grad();
         var predictions = new int[examples.Count];

@@ -19,7 +19,7 @@ public sealed record FineTuneOptions
     {
         Training.Validate();
         if (!ClassWeightChoices.Contains(ClassWeights))
-            throw new ArgumentException($"Unknown class weighting '{ClassWeights}'. Use one of: {string.Join(", ", ClassWeightChoices)}.");
+            throw new UserError($"Unknown class weighting '{ClassWeights}'. Use one of: {string.Join(", ", ClassWeightChoices)}.");
         return this;
     }
 

@@ -14,7 +14,7 @@ public sealed record ClassificationTask(string Name, IReadOnlyList<string> Label
         TrainSplit => Train,
         ValidationSplit or "val" => Validation,
         TestSplit => Test,
-        _ => throw new ArgumentException($"Unknown split '{name}'. Use one of: {TrainSplit}, {ValidationSplit}, {TestSplit}."),
+        _ => throw new UserError($"Unknown split '{name}'. Use one of: {TrainSplit}, {ValidationSplit}, {TestSplit}."),
     };
 
     /// <summary>How many examples of each class a split holds, in label order.</summary>

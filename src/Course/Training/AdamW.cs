@@ -126,9 +126,9 @@ public sealed class AdamW : IDisposable
         foreach (var (source, name, target, what) in targets)
         {
             if (!source.TryGetValue(name, out var saved))
-                throw new InvalidDataException($"The checkpoint has no {what} '{name}': it belongs to a different model.");
+                throw new UserError($"The checkpoint has no {what} '{name}': it belongs to a different model.");
             if (!saved.shape.SequenceEqual(target.shape))
-                throw new InvalidDataException($"The checkpoint's {what} '{name}' has shape [{string.Join(", ", saved.shape)}], the model needs [{string.Join(", ", target.shape)}].");
+                throw new UserError($"The checkpoint's {what} '{name}' has shape [{string.Join(", ", saved.shape)}], the model needs [{string.Join(", ", target.shape)}].");
         }
         using var noGrad = no_grad();
         foreach (var (source, name, target, _) in targets) target.copy_(source[name]);

@@ -31,7 +31,7 @@ public static class Benchmark
     /// time covers all GPU work.</summary>
     public static BenchmarkResult Run(BenchmarkSpec spec, Device device, int warmup, int steps, double? peakTflops)
     {
-        if (warmup < 0 || steps <= 0) throw new ArgumentException($"Benchmarks need warmup ≥ 0 and steps > 0 (got {warmup} and {steps}).");
+        if (warmup < 0 || steps <= 0) throw new UserError($"Benchmarks need warmup ≥ 0 and steps > 0 (got {warmup} and {steps}).");
         var tokensNeeded = Math.Max(20 * (spec.Model.BlockSize + 1), 1 << 20);
         var random = new Random(1);
         var tokens = Enumerable.Range(0, tokensNeeded).Select(_ => random.Next(spec.Model.VocabSize)).ToArray();

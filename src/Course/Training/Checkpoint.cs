@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Course.Data;
@@ -22,10 +21,8 @@ public static class Checkpoint
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
-    public sealed record FileRecord(long Bytes, string Sha256);
-
     public sealed record Manifest(int FormatVersion, int Step, double? BestValidationLoss, GptConfig Config, TrainingOptions Options,
-        string CorpusName, string CorpusSha256, Dictionary<string, FileRecord> Files);
+        string CorpusName, string CorpusSha256, Dictionary<string, FileRecord> Files, string? Shards = null);
 
     /// <summary>What a checkpoint holds once read and verified. Tensors are on the CPU and owned by the caller.</summary>
     public sealed record Loaded(Manifest Manifest, ITokenizer Tokenizer, SafeTensors.Contents Weights, SafeTensors.Contents State) : IDisposable
@@ -40,50 +37,21 @@ public static class Checkpoint
     public static void Save(string directory, Manifest manifest, AdamW optimizer, IEnumerable<(string Name, Tensor Tensor)> randomStates, ITokenizer tokenizer)
     {
         using var scope = NewDisposeScope();
-        var full = Path.GetFullPath(directory);
-        var parent = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(parent);
-        var temporary = Path.Combine(parent, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(temporary);
-        try
+        CheckpointFolder.Write(directory, temporary =>
         {
-            WriteFile(Path.Combine(temporary, ModelFile), s => SafeTensors.Write(s, optimizer.MasterWeights(),
+            CheckpointFolder.WriteFile(Path.Combine(temporary, ModelFile), s => SafeTensors.Write(s, optimizer.MasterWeights(),
                 new Dictionary<string, string> { ["format"] = "pt", ["config"] = JsonSerializer.Serialize(manifest.Config) }));
-            WriteFile(Path.Combine(temporary, StateFile), s => SafeTensors.Write(s, optimizer.StateTensors().Concat(randomStates)));
+            CheckpointFolder.WriteFile(Path.Combine(temporary, StateFile), s => SafeTensors.Write(s, optimizer.StateTensors().Concat(randomStates)));
             tokenizer.Save(temporary);
-            var files = Directory.GetFiles(temporary).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)
-                .ToDictionary(name => name, name => Describe(Path.Combine(temporary, name)));
-            WriteFile(Path.Combine(temporary, ManifestFile), s => JsonSerializer.Serialize(s, manifest with { FormatVersion = FormatVersion, Files = files }, Json));
-            Replace(temporary, full);
-        }
-        finally
-        {
-            if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
-        }
+        }, (temporary, files) => CheckpointFolder.WriteFile(Path.Combine(temporary, ManifestFile),
+            s => JsonSerializer.Serialize(s, manifest with { FormatVersion = FormatVersion, Files = files }, Json)));
     }
 
-    /// <summary>Reads and verifies a checkpoint folder; throws <see cref="InvalidDataException"/> naming the problem.</summary>
+    /// <summary>Reads and verifies a checkpoint folder; throws <see cref="UserError"/> naming the problem.</summary>
     public static Loaded Load(string directory)
     {
-        directory = RecoverInterruptedReplace(directory);
-        var manifestPath = Path.Combine(directory, ManifestFile);
-        if (!Directory.Exists(directory)) throw new InvalidDataException($"No checkpoint at {directory}: the folder does not exist.");
-        if (!File.Exists(manifestPath)) throw new InvalidDataException($"{directory} is not a checkpoint: it has no {ManifestFile}.");
-        Manifest manifest;
-        try { manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(manifestPath), Json) ?? throw new JsonException("empty"); }
-        catch (JsonException e) { throw new InvalidDataException($"{manifestPath} is damaged ({e.Message}); use another checkpoint."); }
-        if (manifest.FormatVersion != FormatVersion)
-            throw new InvalidDataException($"{directory} has checkpoint format {manifest.FormatVersion}; this version of the course reads format {FormatVersion}.");
-        foreach (var (name, expected) in manifest.Files)
-        {
-            var path = Path.Combine(directory, name);
-            if (!File.Exists(path)) throw new InvalidDataException($"Checkpoint {directory} is incomplete: {name} is missing.");
-            var actual = Describe(path);
-            if (actual.Bytes != expected.Bytes)
-                throw new InvalidDataException($"Checkpoint file {path} has {actual.Bytes} bytes, {expected.Bytes} were written: it was truncated or changed. Use another checkpoint.");
-            if (actual.Sha256 != expected.Sha256)
-                throw new InvalidDataException($"Checkpoint file {path} does not match its recorded sha256: it is corrupt. Use another checkpoint.");
-        }
+        var manifest = ReadManifest(directory);
+        CheckpointFolder.Verify(directory, manifest.Files);
         var weights = SafeTensors.Read(Path.Combine(directory, ModelFile));
         try
         {
@@ -96,10 +64,26 @@ public static class Checkpoint
         }
     }
 
+    /// <summary>trainer.json of a checkpoint folder, read but not yet checked against the files.</summary>
+    public static Manifest ReadManifest(string directory)
+    {
+        var manifestPath = Path.Combine(directory, ManifestFile);
+        Folders.Require(directory, "checkpoint", "Give a checkpoint folder such as runs/NAME/checkpoints/best.");
+        if (!File.Exists(manifestPath)) throw new UserError($"{directory} is not a checkpoint: it has no {ManifestFile}.");
+        Manifest? manifest;
+        try { manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(manifestPath), Json); }
+        catch (JsonException e) { throw new UserError($"{manifestPath} is damaged ({e.Message}); use another checkpoint."); }
+        if (manifest is null || manifest.Config is null || manifest.Options is null || manifest.Files is null || manifest.CorpusName is null || manifest.CorpusSha256 is null)
+            throw new UserError($"{manifestPath} is damaged (a field is missing or null); use another checkpoint.");
+        if (manifest.FormatVersion != FormatVersion)
+            throw new UserError($"{directory} has checkpoint format {manifest.FormatVersion}; this version of the course reads format {FormatVersion}.");
+        return manifest;
+    }
+
     /// <summary>The model of a checkpoint, on <paramref name="device"/> and in eval mode, with its tokenizer and manifest.</summary>
     public static (Gpt Model, ITokenizer Tokenizer, Manifest Manifest) LoadModel(string directory, Device device)
     {
-        using var loaded = Load(directory);
+        using var loaded = Load(CheckpointFolder.Recover(directory));
         var model = new Gpt(loaded.Manifest.Config);
         LoadWeights(model, loaded.Weights.Tensors);
         model.to(device).eval();
@@ -114,39 +98,11 @@ public static class Checkpoint
         var missing = parameters.Where(p => !weights.ContainsKey(p.name)).Select(p => p.name).ToList();
         var unexpected = weights.Keys.Except(parameters.Select(p => p.name)).ToList();
         if (missing.Count > 0 || unexpected.Count > 0)
-            throw new InvalidDataException($"The checkpoint's weights do not fit this model (missing: {string.Join(", ", missing.DefaultIfEmpty("none"))}; unexpected: {string.Join(", ", unexpected.DefaultIfEmpty("none"))}).");
+            throw new UserError($"The checkpoint's weights do not fit this model (missing: {string.Join(", ", missing.DefaultIfEmpty("none"))}; unexpected: {string.Join(", ", unexpected.DefaultIfEmpty("none"))}).");
         foreach (var (name, parameter) in parameters)
             if (!weights[name].shape.SequenceEqual(parameter.shape))
-                throw new InvalidDataException($"Weight '{name}' has shape [{string.Join(", ", weights[name].shape)}] in the checkpoint, the model needs [{string.Join(", ", parameter.shape)}].");
+                throw new UserError($"Weight '{name}' has shape [{string.Join(", ", weights[name].shape)}] in the checkpoint, the model needs [{string.Join(", ", parameter.shape)}].");
         using var noGrad = no_grad();
         foreach (var (name, parameter) in parameters) parameter.copy_(weights[name]);
     }
-
-    private static void WriteFile(string path, Action<Stream> write)
-    {
-        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
-        write(stream);
-        stream.Flush(flushToDisk: true);
-    }
-
-    private static FileRecord Describe(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return new FileRecord(stream.Length, Convert.ToHexStringLower(SHA256.HashData(stream)));
-    }
-
-    /// <summary>Puts the finished temporary folder under the real name. A folder cannot be renamed over another,
-    /// so the old one is first moved aside to NAME.old and deleted afterwards; a crash in between leaves NAME.old,
-    /// which <see cref="Load"/> falls back to.</summary>
-    private static void Replace(string temporary, string target)
-    {
-        var aside = target + ".old";
-        if (Directory.Exists(aside)) Directory.Delete(aside, recursive: true);
-        if (Directory.Exists(target)) Directory.Move(target, aside);
-        Directory.Move(temporary, target);
-        if (Directory.Exists(aside)) Directory.Delete(aside, recursive: true);
-    }
-
-    private static string RecoverInterruptedReplace(string directory) =>
-        !Directory.Exists(directory) && Directory.Exists(directory + ".old") ? directory + ".old" : directory;
 }

@@ -53,6 +53,20 @@ public sealed partial class GpuMemory : IDisposable
         }
     }
 
+    /// <summary>The total memory of GPU <paramref name="index"/>, or null where NVML is not available.</summary>
+    public static long? Total(int index = 0)
+    {
+        try
+        {
+            if (nvmlInit_v2() != 0 || nvmlDeviceGetHandleByIndex_v2((uint)index, out var device) != 0) return null;
+            return nvmlDeviceGetMemoryInfo(device, out var memory) == 0 ? (long)memory.Total : null;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
     private long Used() => nvmlDeviceGetMemoryInfo(_device, out var memory) == 0 ? (long)memory.Used : 0;
 
     public void Dispose()

@@ -1,8 +1,9 @@
 namespace Course.Training;
 
 /// <summary>
-/// Linear warm-up from 0 to the peak rate over the first warm-up steps, then half a cosine from the peak down to
-/// the minimum at the decay end, then constant at the minimum (as in GPT-3 and nanoGPT).
+/// Linear warm-up over the first W warm-up steps, from Peak/W at step 0 up to the peak at step W−1 (so no step
+/// trains at rate 0), then half a cosine from the peak down to the minimum at the decay end, then constant at the
+/// minimum (as in GPT-3 and nanoGPT).
 /// </summary>
 public sealed record LearningRateSchedule(double Peak, double Minimum, int WarmupSteps, int DecaySteps)
 {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Course.Data;
 
 namespace Course.Training;
 
@@ -32,8 +33,39 @@ public sealed class MetricsLog : IDisposable
 
     public void Write(object metrics) => _writer.WriteLine(JsonSerializer.Serialize(metrics, metrics.GetType(), Json));
 
-    public static IEnumerable<JsonElement> Read(string runDirectory) =>
-        File.ReadLines(Path.Combine(runDirectory, FileName)).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement);
+    /// <summary>The entries of a run's metrics.jsonl. A last line cut short (the process was killed while writing it)
+    /// is skipped with a warning through <paramref name="warn"/> (default: standard error); a damaged line before it
+    /// is an error.</summary>
+    public static IReadOnlyList<JsonElement> Read(string runDirectory, Action<string>? warn = null)
+    {
+        var path = Path.Combine(runDirectory, FileName);
+        var lines = File.ReadAllLines(path);
+        var entries = new List<JsonElement>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) continue;
+            try { entries.Add(JsonDocument.Parse(lines[i]).RootElement); }
+            catch (JsonException) when (lines.Skip(i + 1).All(l => l.Length == 0))
+            {
+                (warn ?? (m => Console.Error.WriteLine($"warning: {m}")))($"{path}: skipped its last line, which was cut short (the run was stopped while writing it).");
+            }
+            catch (JsonException e)
+            {
+                throw new UserError($"{path} line {i + 1} is damaged ({e.Message}); only a cut-short last line can be skipped. Remove or repair that line.");
+            }
+        }
+        return entries;
+    }
+
+    /// <summary>Rewrites metrics.jsonl (atomically) without what a resumed run will write again: steps after
+    /// <paramref name="step"/>, evaluations at or after it, and a cut-short last line.</summary>
+    public static void KeepUpTo(string runDirectory, int step)
+    {
+        var path = Path.Combine(runDirectory, FileName);
+        if (!File.Exists(path)) return;
+        var kept = Read(runDirectory, _ => { }).Where(e => e.GetProperty("kind").GetString() == "eval" ? e.GetProperty("step").GetInt32() < step : e.GetProperty("step").GetInt32() <= step);
+        AtomicFile.WriteBytes(path, System.Text.Encoding.UTF8.GetBytes(string.Concat(kept.Select(e => e.GetRawText() + "\n"))));
+    }
 
     public void Dispose() => _writer.Dispose();
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Course.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -28,15 +27,30 @@ public static class PrecisionExtensions
         "fp32" => Precision.Fp32,
         "tf32" => Precision.Tf32,
         "bf16" => Precision.Bf16,
-        _ => throw new ArgumentException($"Unknown precision '{text}'. Use fp32, tf32 or bf16."),
+        _ => throw new UserError($"Unknown precision '{text}'. Use fp32, tf32 or bf16."),
     };
 
-    /// <summary>Sets the TF32 switches and casts <paramref name="model"/> (if given); call before creating the optimizer.</summary>
-    public static void Apply(this Precision precision, Gpt? model)
+    /// <summary>Decides the precision of <paramref name="model"/> once: casts it (bf16) and sets libtorch's
+    /// process-wide TF32 switches for as long as the returned scope lives. Disposing the scope puts the switches back
+    /// as they were, so no setting outlives the run that chose it. Call before creating the optimizer, which keeps
+    /// fp32 master weights exactly when the parameters it is given are not fp32.</summary>
+    public static PrecisionScope Enter(this Precision precision, nn.Module model)
     {
+        var scope = new PrecisionScope(backends.cuda.matmul.allow_tf32, backends.cudnn.allow_tf32);
         var tf32 = precision != Precision.Fp32;
         backends.cuda.matmul.allow_tf32 = tf32;
         backends.cudnn.allow_tf32 = tf32;
-        if (precision == Precision.Bf16) model?.to(ScalarType.BFloat16);
+        if (precision == Precision.Bf16) model.to(ScalarType.BFloat16);
+        return scope;
+    }
+}
+
+/// <summary>The TF32 switches as they were before <see cref="PrecisionExtensions.Enter"/>; restored on dispose.</summary>
+public sealed class PrecisionScope(bool matmulTf32, bool cudnnTf32) : IDisposable
+{
+    public void Dispose()
+    {
+        backends.cuda.matmul.allow_tf32 = matmulTf32;
+        backends.cudnn.allow_tf32 = cudnnTf32;
     }
 }

@@ -23,7 +23,6 @@ public static class PyTorchReference
     {
         Directory.CreateDirectory(directory);
         using var scope = NewDisposeScope();
-        Precision.Fp32.Apply(null);
         manual_seed(1234);
         using var model = new Gpt(Config);
         model.to(device);

@@ -76,7 +76,7 @@ public static class SafeTensors
     public static Contents Read(string path)
     {
         var bytes = File.ReadAllBytes(path);
-        InvalidDataException Bad(string problem) => new($"{path} is not a valid safetensors file: {problem}. The file is damaged or was cut short; use another checkpoint.");
+        UserError Bad(string problem) => new($"{path} is not a valid safetensors file: {problem}. The file is damaged or was cut short; use another checkpoint.");
         if (bytes.Length < 8) throw Bad($"it has {bytes.Length} bytes, fewer than the 8-byte header length");
         var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         if (headerLength > (ulong)bytes.Length - 8) throw Bad($"the header claims {headerLength} bytes but the file has {bytes.Length}");

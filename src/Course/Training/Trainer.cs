@@ -13,12 +13,13 @@ namespace Course.Training;
 /// clipping and AdamW. One dispose scope per step keeps the live tensor count flat.
 /// </summary>
 /// <remarks>
-/// With a run folder, metrics go to metrics.jsonl and checkpoints to checkpoints/latest (at the end or when
-/// cancelled) and checkpoints/best (each new best validation loss). Resuming from a checkpoint restores the
-/// weights, AdamW state, step and random-number states, so on the CPU training continues exactly as if it had
-/// never stopped.
+/// With a run folder, metrics go to metrics.jsonl and checkpoints to checkpoints/latest (every
+/// CheckpointInterval steps, at the end, and when cancelled) and checkpoints/best (each new best validation loss).
+/// Resuming from a checkpoint restores the weights, AdamW state, step and random-number states, so on the CPU
+/// training continues exactly as if it had never stopped. A loss or gradient norm that is not finite stops training
+/// with a <see cref="DivergedException"/> before anything is saved, so the checkpoints keep the last good weights.
 /// </remarks>
-public sealed class Trainer : IDisposable
+public sealed class Trainer : IDisposable, ITrainingLoop
 {
     public const string LatestCheckpoint = "checkpoints/latest", BestCheckpoint = "checkpoints/best";
 
@@ -29,7 +30,9 @@ public sealed class Trainer : IDisposable
     private readonly Device _device;
     private readonly string? _runDirectory;
     private readonly Generator _batchGenerator;
-    private readonly MetricsLog? _log;
+    private readonly string? _shardsDirectory;
+    private readonly PrecisionScope _precision;
+    private MetricsLog? _log;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     public Gpt Model { get; }
@@ -54,6 +57,7 @@ public sealed class Trainer : IDisposable
         : this(config, () => Checked(config, shards), ownsData: false, (shards.Manifest.Corpus, shards.Manifest.CorpusSha256), shards.Tokenizer,
             options, device, runDirectory)
     {
+        _shardsDirectory = Path.GetFullPath(shards.Directory);
     }
 
     /// <summary>Trains on token ids alone (benchmarks, synthetic data). Without a corpus and tokenizer to record,
@@ -67,12 +71,13 @@ public sealed class Trainer : IDisposable
         TrainingOptions options, Device device, string? runDirectory)
     {
         Options = options.Validate();
+        MemoryBudget.Require(config, options, device);
         (_device, _runDirectory, _corpus, _tokenizer, _ownsData) = (device, runDirectory, corpus, tokenizer, ownsData);
         _data = data(); // made after the options are checked, so a bad option never leaves tokens on a device
         manual_seed(options.Seed);
         Model = new Gpt(config);
         Model.to(device);
-        options.Precision.Apply(Model);
+        _precision = options.Precision.Enter(Model);
         Optimizer = new AdamW(Model.named_parameters(), options.WeightDecay, options.Beta1, options.Beta2);
         _batchGenerator = new Generator((ulong)options.Seed);
         if (runDirectory is not null) _log = new MetricsLog(runDirectory);
@@ -94,27 +99,40 @@ public sealed class Trainer : IDisposable
     private static void RequireVocabulary(GptConfig config, ITokenizer tokenizer)
     {
         if (config.VocabSize < tokenizer.VocabSize)
-            throw new ArgumentException($"VocabSize ({config.VocabSize}) is smaller than the tokenizer's vocabulary ({tokenizer.VocabSize}).");
+            throw new UserError($"VocabSize ({config.VocabSize}) is smaller than the tokenizer's vocabulary ({tokenizer.VocabSize}).");
     }
 
     /// <summary>Continues from a checkpoint written by a trainer of the same model configuration.</summary>
     public void Resume(string checkpointDirectory)
     {
-        if (_corpus is null) throw new InvalidOperationException("A trainer made from token ids alone has no corpus to check a checkpoint against.");
         using var loaded = Checkpoint.Load(checkpointDirectory);
+        Resume(loaded, checkpointDirectory);
+    }
+
+    /// <summary>Continues from a checkpoint already read and verified. metrics.jsonl loses what came after the
+    /// checkpoint (the steps a killed run did not save), since those steps run again.</summary>
+    public void Resume(Checkpoint.Loaded loaded, string checkpointDirectory)
+    {
+        if (_corpus is null) throw new InvalidOperationException("A trainer made from token ids alone has no corpus to check a checkpoint against.");
         var saved = loaded.Manifest;
         if (saved.Config != Model.Config)
-            throw new InvalidDataException($"Checkpoint {checkpointDirectory} was trained with {saved.Config}, but this run uses {Model.Config}. Resume with the same preset, or start a new run folder.");
+            throw new UserError($"Checkpoint {checkpointDirectory} was trained with {saved.Config}, but this run uses {Model.Config}. Resume with the same preset, or start a new run folder.");
         if (saved.CorpusSha256 != _corpus.Value.Sha256)
-            throw new InvalidDataException($"Checkpoint {checkpointDirectory} was trained on corpus '{saved.CorpusName}' (sha256 {saved.CorpusSha256[..12]}…), not on '{_corpus.Value.Name}'. Resume with the same corpus.");
+            throw new UserError($"Checkpoint {checkpointDirectory} was trained on corpus '{saved.CorpusName}' (sha256 {saved.CorpusSha256[..12]}…), not on '{_corpus.Value.Name}'. Resume with the same corpus.");
         if (loaded.Tokenizer.Kind != _tokenizer!.Kind || loaded.Tokenizer.VocabSize != _tokenizer.VocabSize)
-            throw new InvalidDataException($"Checkpoint {checkpointDirectory} was trained with tokenizer {loaded.Tokenizer.Kind} ({loaded.Tokenizer.VocabSize} tokens), " +
+            throw new UserError($"Checkpoint {checkpointDirectory} was trained with tokenizer {loaded.Tokenizer.Kind} ({loaded.Tokenizer.VocabSize} tokens), " +
                 $"but this run's data uses {_tokenizer.Kind} ({_tokenizer.VocabSize} tokens). Resume with the same tokenizer.");
         Optimizer.LoadState(loaded.Weights.Tensors, loaded.State.Tensors, saved.Step);
         _batchGenerator.set_state(loaded.State.Tensors["rng.batches"]);
         set_rng_state(loaded.State.Tensors["rng.torch"]);
         Step = saved.Step;
         BestValidationLoss = saved.BestValidationLoss;
+        if (_runDirectory is not null && _log is not null)
+        {
+            _log.Dispose();
+            MetricsLog.KeepUpTo(_runDirectory, Step);
+            _log = new MetricsLog(_runDirectory);
+        }
     }
 
     /// <summary>Trains up to Options.MaxSteps. When <paramref name="cancellation"/> fires, the step in progress
@@ -127,16 +145,23 @@ public sealed class Trainer : IDisposable
         {
             if (Step % Options.EvalInterval == 0) Evaluate();
             TrainOneStep();
+            if (Step % Options.CheckpointInterval == 0 && Step < Options.MaxSteps) SaveCheckpoint(LatestCheckpoint);
         }
         if (Step == Options.MaxSteps) Evaluate();
         SaveCheckpoint(LatestCheckpoint);
     }
+
+    /// <summary>Saves checkpoints/latest now (a new run saves step 0, so its folder always holds a checkpoint).</summary>
+    public void SaveLatest() => SaveCheckpoint(LatestCheckpoint);
 
     /// <summary>One optimizer step (GradientAccumulationSteps micro-batches), logged and reported like those of <see cref="Run"/>.</summary>
     public StepMetrics TrainOneStep()
     {
         var started = _clock.Elapsed.TotalSeconds;
         var (loss, norm, lr) = TrainStep();
+        if (!double.IsFinite(loss) || !double.IsFinite(norm))
+            throw new DivergedException($"Training diverged at step {Step + 1}: the loss is {loss} and the gradient norm {norm} (learning rate {lr:G3}). " +
+                "Nothing from this step was saved; the checkpoints keep the last good weights. Start a new run with a lower learning rate.");
         Step++;
         var tokensPerSecond = (double)Options.BatchSize * Options.GradientAccumulationSteps * Model.Config.BlockSize / Math.Max(1e-9, _clock.Elapsed.TotalSeconds - started);
         var mfu = Options.PeakTflops is double peak ? Throughput.Mfu(Model.Config, tokensPerSecond, peak) : (double?)null;
@@ -201,7 +226,7 @@ public sealed class Trainer : IDisposable
     {
         if (_runDirectory is null) return;
         if (_corpus is null || _tokenizer is null) return; // token-ids-only trainers (benchmarks) keep no checkpoints
-        var manifest = new Checkpoint.Manifest(Checkpoint.FormatVersion, Step, BestValidationLoss, Model.Config, Options, _corpus.Value.Name, _corpus.Value.Sha256, []);
+        var manifest = new Checkpoint.Manifest(Checkpoint.FormatVersion, Step, BestValidationLoss, Model.Config, Options, _corpus.Value.Name, _corpus.Value.Sha256, [], _shardsDirectory);
         using var batches = _batchGenerator.get_state();
         using var global = get_rng_state();
         Checkpoint.Save(Path.Combine(_runDirectory, relative), manifest, Optimizer, [("rng.batches", batches), ("rng.torch", global)], _tokenizer);
@@ -214,5 +239,9 @@ public sealed class Trainer : IDisposable
         Model.Dispose();
         if (_ownsData) _data.Dispose();
         _batchGenerator.Dispose();
+        _precision.Dispose();
     }
 }
+
+/// <summary>Training stopped because the loss or the gradient norm stopped being a finite number.</summary>
+public sealed class DivergedException(string message) : UserError(message);

@@ -22,6 +22,9 @@ public sealed record TrainingOptions
     /// <summary>Clip the global gradient norm to this; 0 turns clipping off (the norm is still reported).</summary>
     public double GradClip { get; init; } = 1.0;
     public int EvalInterval { get; init; } = 250;
+    /// <summary>Steps between saves of checkpoints/latest, so a killed run loses at most this many steps
+    /// (null: every EvalInterval steps, as nanoGPT saves at each evaluation).</summary>
+    public int? SaveInterval { get; init; }
     /// <summary>Validation batches averaged per evaluation.</summary>
     public int EvalBatches { get; init; } = 200;
     public long Seed { get; init; } = 1337;
@@ -36,21 +39,41 @@ public sealed record TrainingOptions
     [System.Text.Json.Serialization.JsonIgnore]
     public LearningRateSchedule Schedule => new(LearningRate, MinLearningRate, WarmupSteps, DecaySteps ?? MaxSteps);
 
+    /// <summary>Steps between saves of checkpoints/latest.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int CheckpointInterval => SaveInterval ?? EvalInterval;
+
+    /// <summary>Checks every option, naming the one out of range.</summary>
+    /// <exception cref="UserError">An option is not a finite number in its range.</exception>
     public TrainingOptions Validate()
     {
         void Positive(double value, string name)
         {
-            if (!(value > 0)) throw new ArgumentException($"{name} must be positive (got {value}).");
+            if (!(value > 0)) throw new UserError($"{name} must be positive (got {value}).");
+        }
+        void Finite(double value, string name)
+        {
+            if (!double.IsFinite(value)) throw new UserError($"{name} must be a finite number (got {value}).");
         }
         Positive(MaxSteps, "Steps");
         Positive(BatchSize, nameof(BatchSize));
         Positive(GradientAccumulationSteps, nameof(GradientAccumulationSteps));
+        if ((long)BatchSize * GradientAccumulationSteps > int.MaxValue)
+            throw new UserError($"BatchSize × GradientAccumulationSteps ({(long)BatchSize * GradientAccumulationSteps:N0} sequences per step) is too large; use fewer.");
+        Finite(LearningRate, nameof(LearningRate));
         Positive(LearningRate, nameof(LearningRate));
         Positive(EvalInterval, nameof(EvalInterval));
         Positive(EvalBatches, nameof(EvalBatches));
-        if (MinLearningRate < 0 || MinLearningRate > LearningRate) throw new ArgumentException($"MinLearningRate must be in [0, LearningRate] (got {MinLearningRate}).");
-        if (WarmupSteps < 0) throw new ArgumentException($"WarmupSteps must be ≥ 0 (got {WarmupSteps}).");
-        if (GradClip < 0) throw new ArgumentException($"GradClip must be ≥ 0 (got {GradClip}).");
+        if (SaveInterval is int every) Positive(every, nameof(SaveInterval));
+        Finite(MinLearningRate, nameof(MinLearningRate));
+        if (MinLearningRate < 0 || MinLearningRate > LearningRate) throw new UserError($"MinLearningRate must be in [0, LearningRate] (got {MinLearningRate}).");
+        if (WarmupSteps < 0) throw new UserError($"WarmupSteps must be ≥ 0 (got {WarmupSteps}).");
+        Finite(WeightDecay, nameof(WeightDecay));
+        if (WeightDecay < 0) throw new UserError($"WeightDecay must be ≥ 0 (got {WeightDecay}).");
+        if (!(Beta1 is >= 0 and < 1) || !(Beta2 is >= 0 and < 1)) throw new UserError($"Beta1 and Beta2 must be in [0, 1) (got {Beta1} and {Beta2}).");
+        Finite(GradClip, nameof(GradClip));
+        if (GradClip < 0) throw new UserError($"GradClip must be ≥ 0 (got {GradClip}).");
+        if (PeakTflops is double peak) { Finite(peak, nameof(PeakTflops)); Positive(peak, nameof(PeakTflops)); }
         return this;
     }
 }

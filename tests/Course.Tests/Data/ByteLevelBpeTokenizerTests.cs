@@ -85,7 +85,7 @@ public class ByteLevelBpeTokenizerTests
         ByteLevelBpeTokenizer.Train("something else entirely", 270).Save(other.Path);
         File.Copy(Path.Combine(other.Path, "vocab.json"), Path.Combine(dir.Path, "vocab.json"), overwrite: true);
 
-        var e = Assert.Throws<InvalidDataException>(() => TokenizerStore.Load(dir.Path));
+        var e = Assert.Throws<UserError>(() => TokenizerStore.Load(dir.Path));
         Assert.Contains("does not match", e.Message);
     }
 

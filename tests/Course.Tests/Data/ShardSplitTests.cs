@@ -56,10 +56,10 @@ public class ShardSplitTests
     public void A_missing_folder_or_meta_json_says_how_to_prepare_shards()
     {
         using var dir = new TempDirectory();
-        var e = Assert.Throws<InvalidDataException>(() => ShardSplit.Open(dir.File("absent")));
+        var e = Assert.Throws<UserError>(() => ShardSplit.Open(dir.File("absent")));
         Assert.Contains("the folder does not exist", e.Message);
         Assert.Contains("course data prepare --corpus NAME --tokenizer SPEC", e.Message);
-        e = Assert.Throws<InvalidDataException>(() => ShardSplit.Open(dir.Path));
+        e = Assert.Throws<UserError>(() => ShardSplit.Open(dir.Path));
         Assert.Contains("it has no meta.json", e.Message);
     }
 
@@ -72,7 +72,7 @@ public class ShardSplitTests
         meta.Remove("characters");
         File.WriteAllText(dir.File(ShardManifest.FileName), meta.ToJsonString());
 
-        var e = Assert.Throws<InvalidDataException>(() => ShardSplit.Open(dir.Path));
+        var e = Assert.Throws<UserError>(() => ShardSplit.Open(dir.Path));
         Assert.Contains("damaged or from an older version", e.Message);
         Assert.Contains("course data prepare", e.Message);
     }
@@ -84,7 +84,7 @@ public class ShardSplitTests
         ShardFixtures.WriteCounting(dir.Path, 100, 100, ShardFixtures.Characters(200));
         TokenShard.Write(dir.File(ShardPreparer.ValFileName), [1, 2, 3], 200); // left over from another preparation
 
-        var e = Assert.Throws<InvalidDataException>(() => ShardSplit.Open(dir.Path));
+        var e = Assert.Throws<UserError>(() => ShardSplit.Open(dir.Path));
         Assert.Contains("holds 3 ids of a 200-token vocabulary, but meta.json promises 100 of 200", e.Message);
     }
 
@@ -94,7 +94,7 @@ public class ShardSplitTests
         using var dir = new TempDirectory();
         ShardFixtures.WriteCounting(dir.Path, 100, 10, ShardFixtures.Characters(200));
         using var shards = ShardSplit.Open(dir.Path);
-        var e = Assert.Throws<ArgumentException>(() => shards.RequireWindow(16));
+        var e = Assert.Throws<UserError>(() => shards.RequireWindow(16));
         Assert.Contains("The validation shard", e.Message);
         Assert.Contains("has 10 tokens, fewer than one context window of 17", e.Message);
     }

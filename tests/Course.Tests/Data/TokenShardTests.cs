@@ -41,7 +41,7 @@ public class TokenShardTests
         using var dir = new TempDirectory();
         var path = dir.File("s.bin");
         File.WriteAllBytes(path, new byte[64]);
-        var e = Assert.Throws<InvalidDataException>(() => TokenShard.Open(path));
+        var e = Assert.Throws<UserError>(() => TokenShard.Open(path));
         Assert.Contains("does not start with CSHARD", e.Message);
         Assert.Contains("Prepare the shards again", e.Message);
     }
@@ -52,7 +52,7 @@ public class TokenShardTests
         using var dir = new TempDirectory();
         var path = dir.File("s.bin");
         File.WriteAllBytes(path, "CSHARD"u8.ToArray());
-        var e = Assert.Throws<InvalidDataException>(() => TokenShard.Open(path));
+        var e = Assert.Throws<UserError>(() => TokenShard.Open(path));
         Assert.Contains("less than the 32-byte header", e.Message);
     }
 
@@ -64,7 +64,7 @@ public class TokenShardTests
         TokenShard.Write(path, [1, 2, 3, 4], 10);
         using (var f = File.OpenWrite(path)) f.SetLength(TokenShard.HeaderSize + 5);
 
-        var e = Assert.Throws<InvalidDataException>(() => TokenShard.Open(path));
+        var e = Assert.Throws<UserError>(() => TokenShard.Open(path));
         Assert.Contains("promises 4 ids (40 bytes) but the file has 37 bytes, so it is truncated", e.Message);
     }
 
@@ -81,7 +81,7 @@ public class TokenShardTests
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(offset), value);
         File.WriteAllBytes(path, bytes);
 
-        var e = Assert.Throws<InvalidDataException>(() => TokenShard.Open(path));
+        var e = Assert.Throws<UserError>(() => TokenShard.Open(path));
         Assert.Contains(expected, e.Message);
     }
 

@@ -56,7 +56,7 @@ public class TokenizersTests
     [InlineData("bpe:100")]
     public void A_bad_spec_lists_the_valid_ones(string spec)
     {
-        var e = Assert.Throws<ArgumentException>(() => Tokenizers.FromSpec(spec, Text));
+        var e = Assert.Throws<UserError>(() => Tokenizers.FromSpec(spec, Text));
         Assert.Contains($"'{spec}'", e.Message);
         Assert.Contains("bpe:8000", e.Message);
     }
@@ -64,7 +64,7 @@ public class TokenizersTests
     [Fact]
     public void A_learned_kind_without_text_says_so()
     {
-        var e = Assert.Throws<ArgumentException>(() => Tokenizers.FromSpec("bpe:1000", null));
+        var e = Assert.Throws<UserError>(() => Tokenizers.FromSpec("bpe:1000", null));
         Assert.Contains("no training text was given", e.Message);
     }
 }

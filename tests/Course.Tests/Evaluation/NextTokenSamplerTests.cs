@@ -33,7 +33,7 @@ public class NextTokenSamplerTests
         Assert.Equal(0.25 / 0.3359375, cold[0, 0].item<float>(), 5);
         using var pick = NextTokenSampler.Greedy.Sample(Logits());
         Assert.Equal(0L, pick.item<long>());
-        Assert.Throws<ArgumentException>(() => new NextTokenSampler(TopP: 1.5).Validate());
-        Assert.Throws<ArgumentException>(() => new NextTokenSampler(TopK: 0).Validate());
+        Assert.Throws<UserError>(() => new NextTokenSampler(TopP: 1.5).Validate());
+        Assert.Throws<UserError>(() => new NextTokenSampler(TopK: 0).Validate());
     }
 }

@@ -25,7 +25,7 @@ public class RunComparisonTests
         var runs = new RunComparison([a, b]);
         Assert.Equal(b, runs.Best("best_val_loss").Directory);
         Assert.Equal(a, runs.Best("accuracy").Directory);
-        var e = Assert.Throws<ArgumentException>(() => runs.Best("f1"));
+        var e = Assert.Throws<UserError>(() => runs.Best("f1"));
         Assert.Contains("Recorded metrics: accuracy, best_val_loss", e.Message);
     }
 
@@ -36,8 +36,8 @@ public class RunComparisonTests
         var pretrain = Run(root, "p", "pretrain", new() { ["best_val_loss"] = 2.0 });
         var finetune = Run(root, "f", "finetune", new() { ["test_accuracy"] = 0.8 });
         var future = Run(root, "x", "pretrain", new() { ["best_val_loss"] = 2.0 }, schema: 2);
-        Assert.Contains("different schemas", Assert.Throws<InvalidDataException>(() => new RunComparison([pretrain, finetune])).Message);
-        Assert.Contains("schema 2", Assert.Throws<InvalidDataException>(() => new RunComparison([pretrain, future])).Message);
-        Assert.Contains("has no run.json", Assert.Throws<InvalidDataException>(() => new RunComparison([root.Path])).Message);
+        Assert.Contains("different schemas", Assert.Throws<UserError>(() => new RunComparison([pretrain, finetune])).Message);
+        Assert.Contains("schema 2", Assert.Throws<UserError>(() => new RunComparison([pretrain, future])).Message);
+        Assert.Contains("has no run.json", Assert.Throws<UserError>(() => new RunComparison([root.Path])).Message);
     }
 }

@@ -41,7 +41,7 @@ public class SweepTests
     {
         using var folder = new TempDirectory();
         new Sweep(folder.Path, Spec(budget: 1)).Run(TrainingFixtures.Corpus(), CPU);
-        var e = Assert.Throws<ArgumentException>(() => new Sweep(folder.Path, Spec("lr=1e-2", budget: 1)).Run(TrainingFixtures.Corpus(), CPU));
+        var e = Assert.Throws<UserError>(() => new Sweep(folder.Path, Spec("lr=1e-2", budget: 1)).Run(TrainingFixtures.Corpus(), CPU));
         Assert.Contains("another spec", e.Message);
     }
 
@@ -63,7 +63,7 @@ public class SweepTests
     [InlineData("n_embd=32.5", "whole number")]
     public void Bad_search_spaces_are_refused_with_the_reason(string space, string expected)
     {
-        var e = Assert.Throws<ArgumentException>(() => Hyperparameters.Apply(Course.Preset.Named("tiny").Model, new Course.Training.TrainingOptions(),
+        var e = Assert.Throws<UserError>(() => Hyperparameters.Apply(Course.Preset.Named("tiny").Model, new Course.Training.TrainingOptions(),
             SearchSpace.Parse(space).Grid()[0]));
         Assert.Contains(expected, e.Message);
         if (expected.StartsWith("Unknown")) Assert.Contains("n_embd", e.Message); // lists the known names
@@ -72,6 +72,6 @@ public class SweepTests
     [Fact]
     public void A_budget_of_zero_is_refused()
     {
-        Assert.Contains("at least 1 trial", Assert.Throws<ArgumentException>(() => Spec(budget: 0).Validate()).Message);
+        Assert.Contains("at least 1 trial", Assert.Throws<UserError>(() => Spec(budget: 0).Validate()).Message);
     }
 }

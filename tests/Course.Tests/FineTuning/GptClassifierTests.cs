@@ -85,7 +85,7 @@ public class GptClassifierTests
         // 6 examples, 2 classes present with 4 and 2: n / (k · n_c) = 6/(2·4) = 0.75 and 6/(2·2) = 1.5; an absent class weighs 0.
         Assert.Equal([0.75, 1.5, 0.0], new FineTuneOptions { ClassWeights = "balanced" }.WeightsFor([4, 2, 0])!);
         Assert.Null(new FineTuneOptions().WeightsFor([4, 2]));
-        Assert.Contains("balanced", Assert.Throws<ArgumentException>(() => new FineTuneOptions { ClassWeights = "inverse" }.Validate()).Message);
+        Assert.Contains("balanced", Assert.Throws<UserError>(() => new FineTuneOptions { ClassWeights = "inverse" }.Validate()).Message);
     }
 
     /// <summary>Texts "… a" are class 0, "… b" class 1; the text before is noise of x and spaces.</summary>

@@ -154,7 +154,7 @@ public class GptTests
         Assert.Contains("NEmbd (30) must be divisible by NHead (4)", Assert.Throws<ArgumentException>(() => new GptConfig(10, 8, 1, 4, 30).Validate()).Message);
         Assert.Contains("NLayer must be positive", Assert.Throws<ArgumentException>(() => new GptConfig(10, 8, 0, 2, 8).Validate()).Message);
         Assert.Contains("Dropout must be in [0, 1)", Assert.Throws<ArgumentException>(() => new GptConfig(10, 8, 1, 2, 8, Dropout: 1).Validate()).Message);
-        Assert.Contains("Unknown preset 'huge'", Assert.Throws<ArgumentException>(() => Course.Preset.Named("huge").Model).Message);
+        Assert.Contains("Unknown preset 'huge'", Assert.Throws<UserError>(() => Course.Preset.Named("huge").Model).Message);
         using var model = NewModel(Tiny);
         using var tooLong = zeros([1, Tiny.BlockSize + 1], dtype: ScalarType.Int64);
         Assert.Contains("exceeds the block size", Assert.Throws<ArgumentException>(() => model.forward(tooLong)).Message);

@@ -57,7 +57,7 @@ public class CheckpointTests
         var model = Path.Combine(directory, Checkpoint.ModelFile);
         var bytes = File.ReadAllBytes(model);
         File.WriteAllBytes(model, bytes[..(bytes.Length / 2)]);
-        var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(directory));
+        var error = Assert.Throws<UserError>(() => Checkpoint.Load(directory));
         Assert.Contains("truncated", error.Message);
     }
 
@@ -69,7 +69,7 @@ public class CheckpointTests
         var bytes = File.ReadAllBytes(state);
         bytes[^5] ^= 0xFF;
         File.WriteAllBytes(state, bytes);
-        Assert.Contains("corrupt", Assert.Throws<InvalidDataException>(() => Checkpoint.Load(directory)).Message);
+        Assert.Contains("corrupt", Assert.Throws<UserError>(() => Checkpoint.Load(directory)).Message);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public class CheckpointTests
         BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
         header.CopyTo(bytes, 8);
         File.WriteAllBytes(path, bytes);
-        Assert.Contains("tensor 'w' needs bytes [0, 64] of a 10-byte data section", Assert.Throws<InvalidDataException>(() => SafeTensors.Read(path)).Message);
+        Assert.Contains("tensor 'w' needs bytes [0, 64] of a 10-byte data section", Assert.Throws<UserError>(() => SafeTensors.Read(path)).Message);
     }
 
     [Fact]

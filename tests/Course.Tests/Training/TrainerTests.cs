@@ -76,7 +76,7 @@ public class TrainerTests
         var corpus = Corpus();
         var tokenizer = Course.Data.CharTokenizer.FromText(corpus.Text);
         using var other = new Trainer(Config(tokenizer) with { NEmbd = 64 }, corpus, tokenizer, Options(4), torch.CPU);
-        var error = Assert.Throws<InvalidDataException>(() => other.Resume(Path.Combine(run, Trainer.LatestCheckpoint)));
+        var error = Assert.Throws<UserError>(() => other.Resume(Path.Combine(run, Trainer.LatestCheckpoint)));
         Assert.Contains("Resume with the same preset", error.Message);
         Assert.Equal(0, other.Step);
     }
@@ -163,7 +163,7 @@ public class TrainerTests
         using (var trainer = new Trainer(config, corpus, characters, Options(2), torch.CPU, run)) trainer.Run();
         using var other = new Trainer(config, corpus, Tokenizers.FromSpec("bpe:300", corpus.Text), Options(4), torch.CPU);
 
-        var error = Assert.Throws<InvalidDataException>(() => other.Resume(Path.Combine(run, Trainer.LatestCheckpoint)));
+        var error = Assert.Throws<UserError>(() => other.Resume(Path.Combine(run, Trainer.LatestCheckpoint)));
         Assert.Contains("was trained with tokenizer char", error.Message);
         Assert.Contains("Resume with the same tokenizer", error.Message);
     }

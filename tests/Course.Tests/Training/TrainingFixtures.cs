@@ -31,10 +31,6 @@ internal static class TrainingFixtures
         return new Trainer(Config(tokenizer) with { Dropout = dropout }, corpus, tokenizer, options, TorchSharp.torch.CPU, runDirectory);
     }
 
-    public static string TempDirectory()
-    {
-        var path = Path.Combine(Path.GetTempPath(), "course-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path);
-        return path;
-    }
+    /// <summary>A fresh folder for a test, under <see cref="TestFolders"/>.</summary>
+    public static string TempDirectory() => TestFolders.New();
 }
