@@ -38,15 +38,30 @@ public static class CompressCommand
         command.SetAction(parse =>
         {
             var source = parse.GetValue(checkpoint)!;
-            var folder = Directory.CreateDirectory(parse.GetValue(output)!).FullName;
+            var (count, newTokens, steps) = (parse.GetValue(batches), parse.GetValue(tokens), parse.GetValue(studentSteps));
+            foreach (var (name, value) in new[] { ("--batches", count), ("--tokens", newTokens), ("--student-steps", steps) })
+                if (value < 1) throw new UserError($"{name} must be at least 1 (got {value}).");
+            var pruneTo = parse.GetValue(sparsities)!;
+            if (pruneTo.Where(s => s is not (> 0 and < 1)).Select(s => (double?)s).FirstOrDefault() is { } wrong)
+                throw new UserError($"--sparsity {wrong} is outside (0, 1): give fractions of the weights to zero, e.g. --sparsity 0.5 0.9.");
+            // Checked before the output folder, so that a wrong checkpoint leaves no folder behind.
             var (teacher, tokenizer, manifest) = Checkpoint.LoadModel(source, CPU);
             using var _ = teacher;
             var config = teacher.Config;
+            var studentConfig = config with
+            {
+                NLayer = parse.GetValue(studentLayers) ?? Math.Max(1, config.NLayer / 2),
+                NEmbd = parse.GetValue(studentWidth) ?? Math.Max(config.NHead, config.NEmbd / 2),
+                Dropout = 0,
+            };
+            try { studentConfig.Validate(); }
+            catch (ArgumentException e) { throw new UserError($"The student is not a valid model: {e.Message} Change --student-layers or --student-embd."); }
+            using var outputLock = FolderLock.Acquire(parse.GetValue(output)!, "output folder");
+            var folder = outputLock.Directory;
             var download = new DownloadOptions { Progress = new Progress<DownloadProgress>(DownloadLine.Print) };
             using var data = TrainingData.FromCorpus(manifest.CorpusName, download, _ => tokenizer);
             using var split = new TokenSplit(tokenizer.Encode(data.Text!.Text), config.BlockSize);
             var batchSize = manifest.Options.BatchSize;
-            var (count, newTokens) = (parse.GetValue(batches), parse.GetValue(tokens));
             (Tensor, Tensor) Batch(Generator g) => split.Batch(true, batchSize, config.BlockSize, g, CPU);
             double TorchLoss(Gpt model) { using var g = new Generator(1); return Evaluator.MeanLoss(model, _ => Batch(g), count); }
             double OnnxLoss(OnnxGpt model) { using var g = new Generator(1); return InferenceMeasurements.MeanLoss(model, _ => Batch(g), count); }
@@ -99,7 +114,7 @@ public static class CompressCommand
             Lines.Write("Measuring magnitude pruning…");
             var pruning = new Table("sparsity of block matrices", "gzip size", "tokens/s (TorchSharp)", "validation loss");
             var curve = new List<(double Sparsity, double Loss)>();
-            foreach (var sparsity in parse.GetValue(sparsities)!.Prepend(0))
+            foreach (var sparsity in pruneTo.Prepend(0))
             {
                 var (model, _, _) = Checkpoint.LoadModel(source, CPU);
                 using (model)
@@ -116,13 +131,6 @@ public static class CompressCommand
                 .Line(curve.Select(c => c.Sparsity), curve.Select(c => c.Loss), "pruned", markers: true);
             ChartFiles.Save(figure, Path.Combine(folder, "pruning.html"));
 
-            var studentConfig = config with
-            {
-                NLayer = parse.GetValue(studentLayers) ?? Math.Max(1, config.NLayer / 2),
-                NEmbd = parse.GetValue(studentWidth) ?? Math.Max(config.NHead, config.NEmbd / 2),
-                Dropout = 0,
-            };
-            var steps = parse.GetValue(studentSteps);
             Lines.Write($"Training two students ({studentConfig.NLayer} × {studentConfig.NEmbd}, {steps} steps each)…");
             var options = new DistillationOptions(steps, batchSize, manifest.Options.LearningRate, Seed: manifest.Options.Seed);
             var distillation = new Table("model", "parameters", "gzip size", "tokens/s (TorchSharp)", "validation loss");

@@ -22,7 +22,7 @@ public static class ServeCommand
         command.SetAction(async (parse, cancellation) =>
         {
             var (fromCheckpoint, fromOnnx) = (parse.GetValue(checkpoint), parse.GetValue(onnx));
-            if ((fromCheckpoint is null) == (fromOnnx is null)) throw new ArgumentException("Give --checkpoint DIR or --onnx FILE (one of them).");
+            if ((fromCheckpoint is null) == (fromOnnx is null)) throw new UserError("Give --checkpoint DIR or --onnx FILE (one of them).");
             var options = new ServerOptions
             {
                 Host = parse.GetValue(host)!, Port = parse.GetValue(port), MaxConcurrentGenerations = parse.GetValue(concurrent),

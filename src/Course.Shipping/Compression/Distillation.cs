@@ -21,9 +21,9 @@ public static class Distillation
     public static Gpt TrainStudent(GptConfig config, ITokenBatches data, Gpt? teacher, DistillationOptions options)
     {
         if (teacher is not null && teacher.Config.VocabSize != config.VocabSize)
-            throw new ArgumentException($"The student's vocabulary ({config.VocabSize}) must be the teacher's ({teacher.Config.VocabSize}).");
+            throw new UserError($"The student's vocabulary ({config.VocabSize}) must be the teacher's ({teacher.Config.VocabSize}).");
         if (teacher is not null && teacher.Config.BlockSize < config.BlockSize)
-            throw new ArgumentException($"The student's context ({config.BlockSize}) cannot be longer than the teacher's ({teacher.Config.BlockSize}).");
+            throw new UserError($"The student's context ({config.BlockSize}) cannot be longer than the teacher's ({teacher.Config.BlockSize}).");
         manual_seed(options.Seed);
         var student = new Gpt(config);
         using var optimizer = new AdamW(student.named_parameters(), weightDecay: 0.1, beta1: 0.9, beta2: 0.99);

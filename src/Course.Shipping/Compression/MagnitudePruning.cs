@@ -13,7 +13,7 @@ public static class MagnitudePruning
     /// <summary>Zeroes <paramref name="sparsity"/> of each block matrix of <paramref name="model"/> in place; returns how many weights it zeroed.</summary>
     public static long Prune(Gpt model, double sparsity)
     {
-        if (sparsity is < 0 or >= 1 || double.IsNaN(sparsity)) throw new ArgumentException($"Sparsity must be in [0, 1) (got {sparsity}).");
+        if (sparsity is < 0 or >= 1 || double.IsNaN(sparsity)) throw new UserError($"Sparsity must be in [0, 1) (got {sparsity}): 1 would zero every weight.");
         using var noGrad = no_grad();
         long zeroed = 0;
         foreach (var (_, weight) in BlockMatrices(model))

@@ -1,3 +1,4 @@
+using Course.Data;
 using Course.Training;
 using Google.Protobuf;
 
@@ -18,7 +19,9 @@ public static class OnnxExport
         // One graph builder per architecture, chosen by what the checkpoint holds; the GPT is the only one so far
         // (a Llama-style model gets its own builder on OnnxLayers beside GptOnnx).
         var model = GptOnnx.Build(loaded.Manifest.Config, loaded.Weights.Tensors, options);
-        Directory.CreateDirectory(outputDirectory);
+        // Locked like a run folder: two exports into one folder would interleave their files; an unwritable or
+        // in-use folder is a UserError.
+        using var folder = FolderLock.Acquire(outputDirectory, "export folder");
         var path = Path.Combine(outputDirectory, ModelFile);
         Write(model, path);
         loaded.Tokenizer.Save(outputDirectory);

@@ -42,7 +42,7 @@ public sealed class OnnxWeights(OnnxGraph graph, IReadOnlyDictionary<string, Ten
 
     private Tensor Get(string name) =>
         weights.TryGetValue(name, out var tensor) ? tensor
-        : throw new InvalidDataException($"The weights have no tensor '{name}': this checkpoint does not hold the model being exported.");
+        : throw new UserError($"The weights have no tensor '{name}': this checkpoint does not hold the model being exported.");
 
     private static float[] Values(Tensor t)
     {

@@ -23,15 +23,16 @@ public sealed class OnnxGpt : IDisposable
     /// the activations fp32 (level 0), computing exactly what the dequantised weights give.</param>
     public OnnxGpt(string path, bool int8Activations = true)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"No ONNX model at {path}: export one with `course export --checkpoint DIR --format onnx`.", path);
+        if (!File.Exists(path)) throw new UserError($"No ONNX model at '{path}': export one with `course export --checkpoint DIR --format onnx`.");
         using var options = new SessionOptions();
         options.AddSessionConfigEntry("session.qdq_matmulnbits_accuracy_level", int8Activations ? "4" : "0");
-        _session = new InferenceSession(path, options);
+        try { _session = new InferenceSession(path, options); }
+        catch (OnnxRuntimeException e) { throw new UserError($"{path} is not an ONNX model ONNX Runtime can load ({e.Message.Split('\n')[0]}); export the checkpoint again.", e); }
         var metadata = _session.ModelMetadata.CustomMetadataMap;
         if (!metadata.TryGetValue("config", out var config) || metadata.GetValueOrDefault("model") != "gpt")
         {
             _session.Dispose();
-            throw new InvalidDataException($"{path} was not written by `course export` (its metadata names no GPT config); export the checkpoint again.");
+            throw new UserError($"{path} was not written by `course export` (its metadata names no GPT config); export the checkpoint again.");
         }
         Config = JsonSerializer.Deserialize<GptConfig>(config)!;
         HasKvCache = _session.InputNames.Contains(GptOnnx.PastKey(0));

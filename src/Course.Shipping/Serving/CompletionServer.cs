@@ -50,7 +50,12 @@ public sealed class CompletionServer : IAsyncDisposable
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
         if (!options.Log) builder.Logging.ClearProviders();
         var server = new CompletionServer(builder.Build(), model, options);
-        await server._app.StartAsync(cancellation);
+        try { await server._app.StartAsync(cancellation); }
+        catch (IOException e)
+        {
+            await server.DisposeAsync();
+            throw new UserError($"Cannot listen on {options.Host}:{options.Port} ({e.Message}). Choose another --port, or stop what uses it.", e);
+        }
         var address = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.Address = new Uri(address);
         return server;

@@ -23,9 +23,12 @@ public sealed record ServerOptions
 
     public ServerOptions Validate()
     {
-        if (Port is < 0 or > 65535) throw new ArgumentException($"--port must be between 0 and 65535 (got {Port}).");
-        if (MaxConcurrentGenerations < 1) throw new ArgumentException($"--max-concurrent must be at least 1 (got {MaxConcurrentGenerations}).");
-        if (MaxTokens < 1) throw new ArgumentException($"--max-tokens must be at least 1 (got {MaxTokens}).");
+        // Kestrel binds a name other than localhost to every interface: ask for an address, so that exposure is explicit.
+        if (Host != "localhost" && !System.Net.IPAddress.TryParse(Host, out _))
+            throw new UserError($"--host '{Host}' is not an IP address; give one such as 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).");
+        if (Port is < 0 or > 65535) throw new UserError($"--port must be between 0 and 65535 (got {Port}).");
+        if (MaxConcurrentGenerations < 1) throw new UserError($"--max-concurrent must be at least 1 (got {MaxConcurrentGenerations}).");
+        if (MaxTokens < 1) throw new UserError($"--max-tokens must be at least 1 (got {MaxTokens}).");
         return this;
     }
 }
