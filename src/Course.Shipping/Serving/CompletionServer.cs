@@ -49,6 +49,9 @@ public sealed class CompletionServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1 << 20);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
         if (!options.Log) builder.Logging.ClearProviders();
+        // The host would log a failure to start (a port in use) with its stack trace; it reaches the caller as an
+        // exception instead, which the command line reports in one line.
+        else builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         var server = new CompletionServer(builder.Build(), model, options);
         try { await server._app.StartAsync(cancellation); }
         catch (IOException e)
