@@ -17,6 +17,9 @@ var root = new RootCommand("The course's command line: pretrain a GPT, sample fr
     EvaluateClassifierCommand.Create(),
     SweepCommand.Create(),
     RunsCommand.Create(),
+    ExportCommand.Create(),
+    ServeCommand.Create(),
+    CompressCommand.Create(),
     VisionCommand.Create(),
 };
 // Redirected output (logs, CI) has no terminal width; Spectre would assume 80 columns and wrap tables and panels.

@@ -38,6 +38,12 @@ public class FuzzTests(ITestOutputHelper log)
         (["notebooks", "run"], [("/nonexistent/a.ipynb", []), ("--timeout", BadNumbers)]),
         (["notebooks", "export"], [("/nonexistent/a.ipynb", [])]),
         (["bench"], [("--workload", ["huge"]), ("--steps", ["0", "-1", "abc"]), ("--precision", ["fp8"])]),
+        (["export", "--checkpoint", "/nonexistent/ckpt"], [("--format", ["tflite", ""]), ("--out", ["/dev/null/x", ""]), ("--kv-cache", ["maybe"])]),
+        (["serve", "--checkpoint", "/nonexistent/ckpt"], [("--port", ["-1", "65536", "abc"]), ("--max-concurrent", ["0", "-1"]), ("--max-tokens", ["0", "abc"]),
+            ("--host", ["example.com", ""]), ("--onnx", ["/nonexistent/model.onnx"])]),
+        (["serve", "--onnx"], [("/nonexistent/model.onnx", []), ("/dev/null", []), ("", [])]),
+        (["compress", "--checkpoint", "/nonexistent/ckpt", "--out", "/dev/null/x"], [("--sparsity", ["1", "-0.5", "NaN", "abc"]), ("--student-layers", ["0", "-1"]),
+            ("--student-steps", BadIntegers), ("--tokens", BadIntegers), ("--batches", BadIntegers)]),
         (["kernel", "uninstall", "--prefix", "/nonexistent/prefix"], [("--name", ["../escape", "no-such-kernel"])]),
         ([], [("--no-such-option", []), ("no-such-command", [])]),
     ];

@@ -41,7 +41,7 @@ public static class PretrainCommand
         command.SetAction(parse =>
         {
             var request = new PretrainRequest(parse.GetValue(preset), parse.GetValue(corpus) is string c && File.Exists(c) ? Path.GetFullPath(c) : parse.GetValue(corpus),
-                parse.GetValue(tokenizer), parse.GetValue(shards) is string s ? Path.GetFullPath(s) : null, parse.GetValue(steps), parse.GetValue(batchSize),
+                parse.GetValue(tokenizer), parse.GetValue(shards) is string s ? Path.GetFullPath(s.Length > 0 ? s : throw new UserError("--shards is empty: give the folder that `course data prepare` wrote.")) : null, parse.GetValue(steps), parse.GetValue(batchSize),
                 parse.GetValue(accumulation), parse.GetValue(lr), parse.GetValue(evalInterval), parse.GetValue(evalBatches), parse.GetValue(saveInterval), parse.GetValue(seed),
                 parse.GetValue(precision) is string p ? PrecisionExtensions.Parse(p) : null);
             if (request.Shards is not null && (request.Corpus is not null || request.Tokenizer is not null))

@@ -26,6 +26,7 @@ public sealed class FolderLock : IDisposable
     /// <exception cref="UserError">Another process (or another part of this one) holds the folder.</exception>
     public static FolderLock Acquire(string directory, string what)
     {
+        if (string.IsNullOrWhiteSpace(directory)) throw new UserError($"The {what} is an empty path. Name a folder.");
         var full = Path.GetFullPath(directory);
         if (File.Exists(full)) throw new UserError($"{full} is a file, not a {what}. Choose another folder.");
         var created = !System.IO.Directory.Exists(full);
