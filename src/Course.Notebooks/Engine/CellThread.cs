@@ -36,7 +36,7 @@ internal sealed class CellThread : IDisposable
             catch (Exception e) { done.SetException(e); }
             finally
             {
-                lock (_gate) _running = false;
+                EndRunning();
                 ForgetPendingInterrupt();
             }
         });
@@ -48,6 +48,22 @@ internal sealed class CellThread : IDisposable
         CellInterrupt.Request();
         lock (_gate)
             if (_running) _thread.Interrupt();
+    }
+
+    /// <summary>Marks the cell as ended, so no later interrupt targets this thread. An interrupt that raced the cell's
+    /// end can wake this thread while it waits for the lock (the interrupting thread holds it): that one is taken
+    /// here, as it must not escape a finished cell and end the thread, and with it the kernel.</summary>
+    private void EndRunning()
+    {
+        while (true)
+        {
+            try
+            {
+                lock (_gate) _running = false;
+                return;
+            }
+            catch (ThreadInterruptedException) { }
+        }
     }
 
     /// <summary>An interrupt that arrived while the cell was not blocked stays pending on the thread and would hit

@@ -29,7 +29,9 @@ public sealed class TorchCompletionModel(LanguageModel model, ITokenizer tokeniz
             for (int i = 0; i < maxNewTokens; i++)
             {
                 // Generate crops the context to the block and samples with the same sampler and generator as `course sample`.
-                var longer = model.Generate(tokens, 1, sampler, generator);
+                // No KV cache: it lives in the model's layers, which concurrent requests share, and one token per call
+                // would not reuse it anyway.
+                var longer = model.Generate(tokens, 1, sampler, generator, useCache: false);
                 tokens.Dispose();
                 tokens = longer;
                 yield return (int)tokens[0, -1].item<long>();

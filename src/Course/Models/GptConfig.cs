@@ -57,8 +57,9 @@ public sealed record GptConfig(int VocabSize, int BlockSize, int NLayer, int NHe
         if (IntermediateSize is int width) Positive(width, nameof(IntermediateSize));
         if (!Enum.IsDefined(Architecture))
             throw new ArgumentException($"{nameof(Architecture)} {(int)Architecture} is not one of {string.Join(", ", Enum.GetNames<Architecture>())}.");
+        // A user reaches this one from the command line (a sweep over n_kv_head on a GPT preset); the rest are API misuse.
         if (Architecture == Architecture.Gpt && (NKvHead is not null || RopeTheta is not null))
-            throw new ArgumentException($"{nameof(NKvHead)} and {nameof(RopeTheta)} belong to the Llama architecture; GPT has one key/value head per query head and learned positions.");
+            throw new UserError($"{nameof(NKvHead)} and {nameof(RopeTheta)} belong to the Llama architecture; GPT has one key/value head per query head and learned positions.");
         if (Architecture == Architecture.Llama)
         {
             if (Bias) throw new ArgumentException("The Llama architecture has no biases: set Bias = false.");

@@ -69,21 +69,25 @@ public class SlurmSweepTests(SlurmCluster cluster)
             Directory.GetFiles(Path.Combine(folder, BatchScript.LogFolder), "*.out").Select(Path.GetFileName).Order());
     }
 
+    private const string Diverging = "lr=1e-3,1e30";
+
     [Fact]
     public void A_failing_trial_is_reported_with_its_log_and_exit_code_while_the_others_complete()
     {
         var folder = PretrainErrorTests.TempDirectory();
-        var (exitCode, output) = Run(cluster.Environment, Sweep("n_head=2,3", folder)); // 3 heads cannot split 32 dimensions
+        // A learning rate of 1e30 is a valid option but sends the loss to infinity at once: trial 1 fails while it
+        // runs. (An impossible model, such as 3 heads for 32 dimensions, is refused before anything is submitted.)
+        var (exitCode, output) = Run(cluster.Environment, Sweep(Diverging, folder));
         Assert.True(exitCode == 1, $"exit code {exitCode}:\n{output}");
         var job = Assert.Single(SlurmSubmissions.Load(folder)).JobId;
-        Assert.Contains("trial 0 (n_head=2) completed", output);
-        Assert.Contains($"trial 1 (n_head=3) failed: FAILED, NonZeroExitCode, exit code 1; log {BatchScript.LogPath(folder, job, 1)}: error: NEmbd (32) must be divisible by NHead (3)", output);
+        Assert.Contains("trial 0 (lr=0.001) completed", output);
+        Assert.Contains($"failed: FAILED, NonZeroExitCode, exit code 1; log {BatchScript.LogPath(folder, job, 1)}: error: Training diverged at step", output);
         Assert.Contains("1 of 2 trials failed", output);
         Assert.DoesNotContain("   at ", output);
         Assert.Contains("failed", Succeeds("sweep", "status", folder));
 
         // Run again: only the failed trial goes back to Slurm.
-        (_, output) = Run(cluster.Environment, Sweep("n_head=2,3", folder));
+        (_, output) = Run(cluster.Environment, Sweep(Diverging, folder));
         Assert.Contains("Submitted job array", output);
         Assert.Contains("(1 trial(s): 1)", output);
         Assert.Equal([[0, 1], [1]], SlurmSubmissions.Load(folder).Select(s => s.Trials));
