@@ -22,6 +22,30 @@ public sealed class ServingFixture : IDisposable
     public Task<CompletionServer> Start(ICompletionModel? model = null, int maxConcurrent = 4) =>
         CompletionServer.StartAsync(model ?? Torch, new ServerOptions { Port = 0, MaxConcurrentGenerations = maxConcurrent, MaxTokens = 256 });
 
+    /// <summary>The same model, made to take <paramref name="perToken"/> for every token, as a large model would: a tiny
+    /// model on a fast machine writes a whole completion within one network read, and then nothing shows it streamed.</summary>
+    public static ICompletionModel Paced(ICompletionModel model, TimeSpan perToken) => new PacedModel(model, perToken);
+
+    private sealed class PacedModel(ICompletionModel inner, TimeSpan perToken) : ICompletionModel
+    {
+        public string Name => inner.Name;
+        public string Backend => inner.Backend;
+        public Course.Data.ITokenizer Tokenizer => inner.Tokenizer;
+        public int BlockSize => inner.BlockSize;
+
+        public IEnumerable<int> Continue(IReadOnlyList<int> prompt, int maxNewTokens, Course.Evaluation.NextTokenSampler sampler, ulong seed)
+        {
+            foreach (var token in inner.Continue(prompt, maxNewTokens, sampler, seed))
+            {
+                Thread.Sleep(perToken);
+                yield return token;
+            }
+        }
+
+        // The fixture owns the inner model.
+        public void Dispose() { }
+    }
+
     public void Dispose()
     {
         Torch.Dispose();

@@ -13,7 +13,7 @@ public class ServingPageTests(ServingFixture fixture, Chromium chromium) : IClas
     [Fact]
     public async Task Typing_a_prompt_streams_the_completion_into_the_page()
     {
-        await using var server = await fixture.Start();
+        await using var server = await fixture.Start(ServingFixture.Paced(fixture.Torch, TimeSpan.FromMilliseconds(15)));
         var driver = chromium.WebDriver;
         driver.Navigate().GoToUrl(server.Address);
         var wait = new WebDriverWait(driver, TimeSpan.FromMinutes(1));
