@@ -5,7 +5,7 @@ namespace Course.Data;
 /// kernel drops it when the process dies, even by SIGKILL, so a crash never leaves a folder locked). The file
 /// names the holder's PID and command, so a second process can say who has the folder.
 /// </summary>
-/// <remarks>The lock is a POSIX record lock (FileStream.Lock, fcntl on Linux and macOS, LockFileEx on Windows) on the
+/// <remarks>The lock is a record lock (FileStream.Lock: fcntl on Linux, LockFileEx on Windows) on the
 /// file's first byte, not a FileShare.None open: readers can still open the file to read the holder's name. Record
 /// locks do not exclude the owning process itself, so a process-wide set catches a second lock taken in-process.</remarks>
 public sealed class FolderLock : IDisposable
@@ -42,13 +42,16 @@ public sealed class FolderLock : IDisposable
         FileStream? stream = null;
         try
         {
-            try { stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete); }
+            // macOS has no record locks in .NET: there the lock is an exclusive open (flock), which also keeps readers
+            // from reading the holder's name.
+            var share = OperatingSystem.IsMacOS() ? FileShare.None : FileShare.ReadWrite | FileShare.Delete;
+            try { stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, share); }
             catch (UnauthorizedAccessException e) { throw new UserError($"Cannot write to the {what} {full} ({e.Message}). Choose another folder."); }
-            try { stream.Lock(0, 1); }
-            catch (IOException)
+            catch (IOException) when (OperatingSystem.IsMacOS()) { throw InUse(what, full, "PID unknown"); }
+            if (!OperatingSystem.IsMacOS())
             {
-                throw new UserError($"The {what} {full} is in use by another course process ({Holder(stream)}). " +
-                    "Two writers would tear its files: wait for that process to finish, stop it, or choose another folder.");
+                try { stream.Lock(0, 1); }
+                catch (IOException) { throw InUse(what, full, Holder(stream)); }
             }
             stream.SetLength(0);
             using (var writer = new StreamWriter(stream, leaveOpen: true)) writer.Write($"{Environment.ProcessId} {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}\n");
@@ -62,6 +65,10 @@ public sealed class FolderLock : IDisposable
             throw;
         }
     }
+
+    private static UserError InUse(string what, string full, string holder) =>
+        new($"The {what} {full} is in use by another course process ({holder}). " +
+            "Two writers would tear its files: wait for that process to finish, stop it, or choose another folder.");
 
     /// <summary>"PID 1234: pretrain --out runs/x", from the file the holder wrote.</summary>
     private static string Holder(FileStream stream)
