@@ -21,6 +21,7 @@ var root = new RootCommand("The course's command line: pretrain a GPT, sample fr
     ServeCommand.Create(),
     CompressCommand.Create(),
     VisionCommand.Create(),
+    CheckCommand.Create(),
 };
 // Redirected output (logs, CI) has no terminal width; Spectre would assume 80 columns and wrap tables and panels.
 if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 120;
