@@ -37,6 +37,7 @@ public class FuzzTests(ITestOutputHelper log)
         (["data", "prepare", "--out", "/dev/null/shards"], [("--tokenizer", ["bpe:12", "wordpiece", ""]), ("--corpus", BadPaths[..2])]),
         (["notebooks", "run"], [("/nonexistent/a.ipynb", []), ("--timeout", BadNumbers)]),
         (["notebooks", "export"], [("/nonexistent/a.ipynb", [])]),
+        (["check"], [("/nonexistent/a.ipynb", []), ("99", []), ("four", []), ("-1", [])]),
         (["bench"], [("--workload", ["huge"]), ("--steps", ["0", "-1", "abc"]), ("--precision", ["fp8"])]),
         (["export", "--checkpoint", "/nonexistent/ckpt"], [("--format", ["tflite", ""]), ("--out", ["/dev/null/x", ""]), ("--kv-cache", ["maybe"])]),
         (["serve", "--checkpoint", "/nonexistent/ckpt"], [("--port", ["-1", "65536", "abc"]), ("--max-concurrent", ["0", "-1"]), ("--max-tokens", ["0", "abc"]),

@@ -34,6 +34,8 @@ public static class BenchCommand
         {
             var target = DeviceChoice.Resolve(parse.GetValue(device)!);
             var peakTflops = parse.GetValue(peak) ?? (target.type == DeviceType.CUDA ? HopperBf16PeakTflops : null);
+            // Before the first workload's line, so that bad counts get one line of error and nothing else.
+            Benchmark.CheckSteps(parse.GetValue(warmup), parse.GetValue(steps));
             var results = new List<BenchmarkResult>();
             foreach (var name in parse.GetValue(workloads)!)
             {

@@ -26,12 +26,18 @@ public sealed record BenchmarkResult(string Name, string Device, string TorchSha
 
 public static class Benchmark
 {
+    /// <exception cref="UserError">A negative warm-up or no timed step.</exception>
+    public static void CheckSteps(int warmup, int steps)
+    {
+        if (warmup < 0 || steps <= 0) throw new UserError($"Benchmarks need warmup ≥ 0 and steps > 0 (got {warmup} and {steps}).");
+    }
+
     /// <summary>Trains <paramref name="spec"/> on random tokens: <paramref name="warmup"/> untimed steps (allocator and
     /// kernel selection settle), then <paramref name="steps"/> timed ones. Each step ends by reading its loss, so the
     /// time covers all GPU work.</summary>
     public static BenchmarkResult Run(BenchmarkSpec spec, Device device, int warmup, int steps, double? peakTflops)
     {
-        if (warmup < 0 || steps <= 0) throw new UserError($"Benchmarks need warmup ≥ 0 and steps > 0 (got {warmup} and {steps}).");
+        CheckSteps(warmup, steps);
         var tokensNeeded = Math.Max(20 * (spec.Model.BlockSize + 1), 1 << 20);
         var random = new Random(1);
         var tokens = Enumerable.Range(0, tokensNeeded).Select(_ => random.Next(spec.Model.VocabSize)).ToArray();

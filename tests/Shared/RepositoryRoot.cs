@@ -1,4 +1,4 @@
-namespace Course.Notebooks.Tests;
+namespace Course.Testing;
 
 /// <summary>The checkout's root: the folder holding Course.sln, found by walking up from the test binaries.</summary>
 internal static class RepositoryRoot
