@@ -6,26 +6,39 @@ using static TorchSharp.torch;
 
 namespace Course.Experiments;
 
-/// <summary>What a sweep runs: the space, grid or random (how many draws), the trial budget, and the base model and recipe.</summary>
-/// <param name="RandomTrials">Null for a grid; otherwise the number of random draws.</param>
+/// <summary>What a sweep runs: the space, grid, random or Bayesian (how many trials), the trial budget, and the base
+/// model and recipe.</summary>
+/// <param name="RandomTrials">Null for a grid; otherwise the number of trials of a random or Bayesian search.</param>
 /// <param name="Budget">At most this many trials, the first ones of the plan.</param>
-public sealed record SweepSpec(string Space, int? RandomTrials, int Budget, int Steps, string Preset, string Corpus, long Seed)
+/// <param name="Bayesian">Each trial after the first few random ones is proposed by <see cref="BayesianSearch"/> from
+/// the finished trials' best validation losses.</param>
+public sealed record SweepSpec(string Space, int? RandomTrials, int Budget, int Steps, string Preset, string Corpus, long Seed, bool Bayesian = false)
 {
+    /// <summary>How many trials random draws check before a Bayesian sweep starts: its trials are not known in advance.</summary>
+    private const int BayesianDrawsChecked = 64;
+
     public SweepSpec Validate()
     {
-        SearchSpace.Parse(Space);
+        var space = SearchSpace.Parse(Space);
         if (Budget <= 0) throw new UserError($"The budget must be at least 1 trial (got {Budget}).");
-        if (RandomTrials is <= 0) throw new UserError($"--random needs at least 1 trial (got {RandomTrials}).");
+        if (RandomTrials is <= 0) throw new UserError($"--{(Bayesian ? "bayes" : "random")} needs at least 1 trial (got {RandomTrials}).");
+        if (Bayesian && RandomTrials is null) throw new UserError("A Bayesian search needs its number of trials: --bayes N.");
         if (Steps <= 0) throw new UserError($"--steps must be positive (got {Steps}).");
         var preset = Course.Preset.Named(Preset);
-        // Every trial is checked now, so a bad value is reported before the sweep folder is touched.
-        foreach (var values in Plan()) Hyperparameters.Apply(preset.Model, preset.Training with { MaxSteps = Steps }, values);
+        // Every trial is checked now (a Bayesian sweep's by many draws from its space), so a bad value is reported
+        // before the sweep folder is touched.
+        var trials = Bayesian ? space.Random(BayesianDrawsChecked, (int)Seed) : Plan();
+        foreach (var values in trials) Hyperparameters.Apply(preset.Model, preset.Training with { MaxSteps = Steps }, values);
         return this;
     }
 
-    /// <summary>The hyperparameter values of each trial, in the order they run.</summary>
+    /// <summary>How many trials the sweep runs.</summary>
+    public int TrialCount => Bayesian ? Math.Min(RandomTrials!.Value, Budget) : Plan().Count;
+
+    /// <summary>The hyperparameter values of each trial, in the order they run (a grid or random search).</summary>
     public IReadOnlyList<Dictionary<string, double>> Plan()
     {
+        if (Bayesian) throw new UserError("A Bayesian sweep proposes each trial from the finished ones, so its trials run one after another, in order.");
         var space = SearchSpace.Parse(Space);
         var all = RandomTrials is int n ? space.Random(n, (int)Seed) : space.Grid();
         return all.Take(Budget).ToList();
@@ -40,7 +53,7 @@ public sealed record SweepSpec(string Space, int? RandomTrials, int Budget, int 
 /// </summary>
 public sealed class Sweep(string directory, SweepSpec spec)
 {
-    public const string SpecFile = "sweep.json", TrialsFolder = "trials";
+    public const string SpecFile = "sweep.json", TrialsFolder = "trials", ValuesFile = "values.json";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     public string Directory { get; } = Path.GetFullPath(directory);
@@ -57,31 +70,60 @@ public sealed class Sweep(string directory, SweepSpec spec)
         RecordSpec();
         var preset = Preset.Named(Spec.Preset);
         var tokenizer = Tokenizers.FromSpec(preset.Tokenizer, corpus.Text);
-        var plan = Spec.Plan();
+        var plan = Spec.Bayesian ? null : Spec.Plan();
+        var space = SearchSpace.Parse(Spec.Space);
+        var bayesian = new BayesianSearch(space, BayesianSearch.DefaultInitialRandom(space));
+        var finished = new List<(IReadOnlyDictionary<string, double> Trial, double Score)>();
         var ran = new List<int>();
-        for (int i = 0; i < plan.Count && !cancellation.IsCancellationRequested; i++)
+        for (int i = 0; i < Spec.TrialCount && !cancellation.IsCancellationRequested; i++)
         {
             if (only is not null && !only.Contains(i)) continue;
             var trialDirectory = TrialDirectory(i);
             if (RunRecord.IsCompleted(trialDirectory))
             {
-                log?.Invoke($"trial {i} ({Hyperparameters.Describe(plan[i])}): already completed, skipped");
+                var done = ReadValues(trialDirectory) ?? plan?[i]
+                    ?? throw new UserError($"{trialDirectory} completed but lost its {ValuesFile}, which a Bayesian sweep needs to go on; delete that trial's folder to run it again.");
+                finished.Add((done, Score(trialDirectory)));
+                log?.Invoke($"trial {i} ({Hyperparameters.Describe(done)}): already completed, skipped");
                 continue;
             }
             if (System.IO.Directory.Exists(trialDirectory)) System.IO.Directory.Delete(trialDirectory, recursive: true);
+            // A Bayesian proposal depends only on the finished trials and the trial's index, so a resumed sweep
+            // proposes what an uninterrupted one would have.
+            var values = plan?[i] ?? bayesian.Propose(finished, seed: unchecked((int)Spec.Seed + i));
             var baseOptions = preset.Training with { MaxSteps = Spec.Steps, EvalInterval = Math.Min(preset.Training.EvalInterval, Spec.Steps), Seed = Spec.Seed };
-            var (config, options) = Hyperparameters.Apply(preset.ModelFor(tokenizer.VocabSize), baseOptions, plan[i]);
+            var (config, options) = Hyperparameters.Apply(preset.ModelFor(tokenizer.VocabSize), baseOptions, values);
             var record = RunRecord.Start("sweep-trial", config, options, corpus.Name);
             System.IO.Directory.CreateDirectory(trialDirectory);
+            AtomicFile.WriteBytes(Path.Combine(trialDirectory, ValuesFile), JsonSerializer.SerializeToUtf8Bytes(values, Json));
             record.Save(trialDirectory);
-            log?.Invoke($"trial {i} ({Hyperparameters.Describe(plan[i])}): training {options.MaxSteps} steps");
+            log?.Invoke($"trial {i} ({Hyperparameters.Describe(values)}): training {options.MaxSteps} steps");
             using (var trainer = new Trainer(config, corpus, tokenizer, options, device, trialDirectory))
                 trainer.Run(cancellation);
             var status = cancellation.IsCancellationRequested ? RunRecord.Interrupted : RunRecord.Completed;
             record.Finish(status, RunRecord.LossMetrics(trialDirectory)).Save(trialDirectory);
-            if (status == RunRecord.Completed) ran.Add(i);
+            if (status != RunRecord.Completed) continue;
+            ran.Add(i);
+            finished.Add((values, Score(trialDirectory)));
         }
         return ran;
+    }
+
+    /// <summary>Each trial's values: a grid's or random search's plan, or what a Bayesian sweep has proposed so far
+    /// (an empty set for a trial not yet proposed).</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, double>> TrialValues() =>
+        Spec.Bayesian
+            ? Enumerable.Range(0, Spec.TrialCount).Select(i => (IReadOnlyDictionary<string, double>?)ReadValues(TrialDirectory(i)) ?? new Dictionary<string, double>()).ToList()
+            : Spec.Plan();
+
+    /// <summary>What a search minimises: the trial's best validation loss (NaN when it never evaluated).</summary>
+    private static double Score(string trialDirectory) =>
+        RunRecord.Load(trialDirectory).FinalMetrics.GetValueOrDefault("best_val_loss", double.NaN);
+
+    private static Dictionary<string, double>? ReadValues(string trialDirectory)
+    {
+        var path = Path.Combine(trialDirectory, ValuesFile);
+        return File.Exists(path) ? JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllBytes(path)) : null;
     }
 
     /// <summary>The trial folders of a sweep folder, in trial order.</summary>

@@ -44,7 +44,7 @@ public static class SweepStatus
 
     public static IReadOnlyList<TrialStatus> Read(Sweep sweep, SlurmClient? slurm)
     {
-        var plan = sweep.Spec.Plan();
+        var plan = sweep.TrialValues();
         var submissions = SlurmSubmissions.Load(sweep.Directory);
         var tasks = new Dictionary<string, IReadOnlyList<SlurmTask>>();
         var statuses = new List<TrialStatus>();

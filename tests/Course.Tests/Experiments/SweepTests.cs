@@ -46,6 +46,26 @@ public class SweepTests
     }
 
     [Fact]
+    public void A_Bayesian_sweep_proposes_from_its_finished_trials_and_a_resumed_one_proposes_the_same()
+    {
+        using var folder = new TempDirectory();
+        var corpus = TrainingFixtures.Corpus();
+        var spec = Spec("lr=1e-4..1e-2:log;warmup_steps=1..3:int", budget: 5) with { RandomTrials = 5, Bayesian = true };
+        var sweep = new Sweep(folder.Path, spec);
+        Assert.Equal([0, 1, 2, 3, 4], sweep.Run(corpus, CPU));
+        var proposed = sweep.TrialValues().Select(Hyperparameters.Describe).ToList();
+        Assert.Equal(5, proposed.Distinct().Count());
+        Assert.Throws<UserError>(() => spec.Plan()); // no plan: trials 3 and 4 came from the Gaussian process
+
+        // Killed during trial 3: trials 3 and 4 run again, and the surrogate, refit on trials 0 to 2, proposes the same points.
+        var trial3 = sweep.TrialDirectory(3);
+        RunRecord.Load(trial3).Finish(RunRecord.Running, new Dictionary<string, double>()).Save(trial3);
+        Directory.Delete(sweep.TrialDirectory(4), recursive: true);
+        Assert.Equal([3, 4], new Sweep(folder.Path, spec).Run(corpus, CPU));
+        Assert.Equal(proposed, sweep.TrialValues().Select(Hyperparameters.Describe));
+    }
+
+    [Fact]
     public void Grid_and_random_plans()
     {
         var grid = SearchSpace.Parse("lr=1e-3,3e-3; n_embd=32,64").Grid();
