@@ -47,7 +47,8 @@ public static class RunsCommand
         {
             var size = record.Config is { } c ? $"{c["n_layer"]}×{c["n_embd"]}" : "-";
             var lr = record.Options?["learning_rate"] ?? record.Options?["training"]?["learning_rate"];
-            table.AddRow([Markup.Escape(Path.GetFileName(directory.TrimEnd('/'))), record.Kind, record.Status, size, lr?.ToJsonString() ?? "-",
+            table.AddRow([Markup.Escape(Path.GetFileName(directory.TrimEnd('/'))), record.Kind, record.Status, size,
+                lr?.GetValue<double>().ToString("G4", CultureInfo.InvariantCulture) ?? "-",
                 .. metricNames.Select(m => record.FinalMetrics.TryGetValue(m, out var v) ? v.ToString("G5", CultureInfo.InvariantCulture) : "-")]);
         }
         AnsiConsole.Console.Write(table);
