@@ -33,6 +33,7 @@ public sealed record SweepSpec(string Space, int? RandomTrials, int Budget, int 
     }
 
     /// <summary>How many trials the sweep runs.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public int TrialCount => Bayesian ? Math.Min(RandomTrials!.Value, Budget) : Plan().Count;
 
     /// <summary>The hyperparameter values of each trial, in the order they run (a grid or random search).</summary>
