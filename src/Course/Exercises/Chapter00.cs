@@ -35,7 +35,8 @@ public static partial class Exercises
                     long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
                     var variance = f(x);
                     long added = DisposeScopeManager.Statistics.ThreadTotalLiveCount - before;
-                    return Tensors.Differ(variance, x.var(unbiased: false), 1e-5)
+                    // var() divides by n − 1; the exercise asks for n.
+                    return Tensors.Differ(variance, x.var() * (x.numel() - 1) / x.numel(), 1e-5)
                         ?? (added == 1 ? null : $"{added} tensors outlive your function; only the result should");
                 });
         }

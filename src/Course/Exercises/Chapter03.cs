@@ -21,7 +21,7 @@ public static partial class Exercises
         {
             var z1 = w[0].matmul(tensor(x, dtype: ScalarType.Float64)) + w[1];
             var z2 = w[2].dot(nn.functional.relu(z1)) + w[3];
-            z2.retain_grad();
+            if (z2.requires_grad) z2.retain_grad();   // not in the no_grad pass after the step
             return (nn.functional.binary_cross_entropy(z2.sigmoid(), tensor(y, dtype: ScalarType.Float64)), z2);
         }
 
