@@ -35,6 +35,9 @@ public sealed class Gpt : LanguageModel
 
     public override IReadOnlyList<SelfAttention> AttentionLayers => transformer.h.Select(block => block.attn).ToList();
 
+    /// <summary>The <see cref="GptConfig.NLayer"/> blocks, first to last (transformer.h.0, transformer.h.1, ...).</summary>
+    public IReadOnlyList<Block> Blocks => transformer.h.ToList();
+
     protected override Tensor TokenEmbedding => transformer.wte.weight!;
 
     protected override long PositionParameters => transformer.wpe.weight!.numel();
@@ -68,52 +71,5 @@ public sealed class Gpt : LanguageModel
             foreach (var block in h) x = block.call(x);
             return ln_f.call(x);
         }
-    }
-
-    /// <summary>A pre-LayerNorm transformer block: x + attn(ln_1(x)), then x + mlp(ln_2(x)).</summary>
-    private sealed class Block : nn.Module<Tensor, Tensor>
-    {
-        private readonly LayerNorm ln_1, ln_2;
-        internal readonly MultiHeadAttention attn;
-        private readonly Mlp mlp;
-
-        public Block(GptConfig c) : base(nameof(Block))
-        {
-            ln_1 = nn.LayerNorm(c.NEmbd, bias: c.Bias);
-            attn = new MultiHeadAttention(c.NEmbd, c.NHead, causal: true, fusedQkv: true, bias: c.Bias, dropout: c.Dropout);
-            ln_2 = nn.LayerNorm(c.NEmbd, bias: c.Bias);
-            mlp = new Mlp(c);
-            RegisterComponents();
-        }
-
-        public IEnumerable<Linear> ResidualProjections => [attn.OutputProjection, mlp.OutputProjection];
-
-        public override Tensor forward(Tensor x)
-        {
-            x = x + attn.call(ln_1.call(x));
-            return x + mlp.call(ln_2.call(x));
-        }
-    }
-
-    /// <summary>The position-wise feed-forward network: d → 4d (or IntermediateSize), GELU (tanh approximation, as
-    /// GPT-2), back to d.</summary>
-    private sealed class Mlp : nn.Module<Tensor, Tensor>
-    {
-        private readonly Linear c_fc, c_proj;
-        private readonly GELU gelu;
-        private readonly Dropout dropout;
-
-        public Mlp(GptConfig c) : base(nameof(Mlp))
-        {
-            c_fc = nn.Linear(c.NEmbd, c.MlpWidth, hasBias: c.Bias);
-            gelu = nn.GELU(GELU.Approximate.tanh);
-            c_proj = nn.Linear(c.MlpWidth, c.NEmbd, hasBias: c.Bias);
-            dropout = nn.Dropout(c.Dropout);
-            RegisterComponents();
-        }
-
-        public Linear OutputProjection => c_proj;
-
-        public override Tensor forward(Tensor x) => dropout.call(c_proj.call(gelu.call(c_fc.call(x))));
     }
 }

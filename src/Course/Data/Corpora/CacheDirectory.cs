@@ -25,7 +25,8 @@ public static class CacheDirectory
         return Path.Combine(userCache, "course");
     }
 
-    private static string? FindRepositoryRoot(string start)
+    /// <summary>The course's folder (the one holding Course.sln) that contains <paramref name="start"/>, or null.</summary>
+    internal static string? FindRepositoryRoot(string start)
     {
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, RepositoryMarker))) return dir.FullName;
