@@ -13,7 +13,7 @@ public static partial class Exercises
         /// <param name="mfuAt2MillionTokens">Exercise 2: the MFU (a fraction) of the shakespeare-char model at 2,000,000 tokens/s on a 989 TFLOP/s GPU.</param>
         /// <param name="bf16SpacingAt256">Exercise 3: the gap between 256 and the next larger bf16 number.</param>
         /// <param name="shakespeareTensors">Exercise 4: the parameter tensors of the shakespeare-char model (6 layers).</param>
-        /// <param name="flopsPerToken">Exercise 5: config ↦ training FLOPs per token, 6N + 12·L·d·T.</param>
+        /// <param name="flopsPerToken">Exercise 6: config ↦ training FLOPs per token, 6N + 12·L·d·T.</param>
         public static ExerciseReport Check(double? flopsPerTokenAt2048 = null, double? mfuAt2MillionTokens = null, double? bf16SpacingAt256 = null,
             long? shakespeareTensors = null, Func<GptConfig, double>? flopsPerToken = null)
         {
@@ -29,7 +29,7 @@ public static partial class Exercises
                 .Number(2, "MFU at 2,000,000 tokens/s", mfuAt2MillionTokens, Throughput.Mfu(shakespeare, 2_000_000, 989), 5e-4)
                 .Number(3, "bf16 spacing above 256", bf16SpacingAt256, Bf16SpacingAbove(256))
                 .Number(4, "parameter tensors of shakespeare-char", shakespeareTensors, narrow.parameters().Count())
-                .Judge(5, "FLOPs per token", flopsPerToken, f =>
+                .Judge(6, "FLOPs per token", flopsPerToken, f =>
                 {
                     foreach (var config in new[] { gpt2, shakespeare, Preset.Named("tiny").Model, wide })
                     {
