@@ -13,6 +13,9 @@ public sealed record Dimension(string Name, double[] Values, double Low = 0, dou
 {
     public bool IsRange => Values.Length == 0;
 
+    /// <summary><c>var (name, values) = dimension</c>, as a grid reads a list.</summary>
+    public void Deconstruct(out string name, out double[] values) => (name, values) = (Name, Values);
+
     /// <summary>The value at <paramref name="u"/> ∈ [0, 1]: a list's values in ascending order share [0, 1] in equal
     /// parts, and so do an :int range's whole numbers; a range maps it evenly (in log space for :log).</summary>
     public double At(double u)
