@@ -73,7 +73,8 @@ public sealed class SessionTests : IDisposable
     [InlineData("while (true) { }")]
     [InlineData("for (;;) ;")]
     [InlineData("long n = 0; do n++; while (n >= 0);")]
-    [InlineData("int Forever(int n) => n < 0 ? 0 : Down(n);\nint Down(int n) { return Forever(n + 1); }\nForever(0);")]
+    // Recursion with no loop, shallow but exponential, checked at each method entry (arrow- and block-bodied).
+    [InlineData("long Paths(int n) => n == 0 ? 1 : Paths(n - 1) + Twice(n - 1);\nlong Twice(int n) { return Paths(n); }\nPaths(60);")]
     [InlineData("System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite);")]
     [InlineData("new System.Threading.ManualResetEventSlim().Wait();")]
     [InlineData("foreach (var i in Enumerable.Range(0, int.MaxValue)) { System.Threading.Thread.SpinWait(1000); }")]
@@ -92,6 +93,31 @@ public sealed class SessionTests : IDisposable
         Assert.Equal(nameof(CellInterruptedException), error.Name);
         // The state survives, and a later cell is not hit by a leftover interrupt.
         Assert.Equal("8", (await Completed("System.Threading.Thread.Sleep(50); before + 1"))!["text/plain"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("int Depth(int n) => Depth(n + 1) + 1;\nDepth(0);")]
+    [InlineData("int Depth(int n) { return 1 + Depth(n + 1); }\nDepth(0);")]
+    [InlineData("void Dive(int n)\n{\n    Dive(n + 1);\n    Console.Write(n);\n}\nDive(0);")]
+    public async Task Recursion_without_end_fails_the_cell_not_the_process(string code)
+    {
+        // A stack overflow ends a .NET process, so the session must stop the recursion just before it.
+        await Completed("var before = 7;");
+        var error = await Failed(code);
+        Assert.Equal(nameof(InsufficientExecutionStackException), error.Name);
+        Assert.Equal("8", (await Completed("before + 1"))!["text/plain"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Arrow_bodied_methods_keep_their_line_numbers()
+    {
+        var error = await Failed("int Half(int n) =>\n    n % 2 == 0 ? n / 2 : throw new ArgumentException(\"odd\");\n\nvoid Show(int n) => Console.Write(Half(n));\nShow(4);\n\nShow(3);");
+        Assert.Equal(("ArgumentException", 2), (error.Name, error.Line)); // the innermost frame in the cell: Half
+        var traceback = string.Join("\n", error.Traceback);
+        Assert.Contains(":line 4", traceback); // Show
+        Assert.Contains(":line 7", traceback); // the call that failed
+        var name = "string Name(int n) => n switch { 1 => \"one\", _ => throw new InvalidOperationException() };\nName(1)";
+        Assert.Equal("one", (await Completed(name))!["text/plain"]!.GetValue<string>());
     }
 
     [Fact]

@@ -1,18 +1,29 @@
+using System.Runtime.CompilerServices;
+
 namespace Course.Notebooks.Engine;
 
 /// <summary>
-/// Stops a running cell when asked. .NET cannot abort a thread, so the session compiles a check into the cell's
-/// loops and method bodies (<see cref="InterruptRewriter"/>), the way Python checks for KeyboardInterrupt between
-/// bytecodes. Threads the cell started see the same request, so they stop too.
+/// The flag an interrupt sets and the checks that cell code runs: <see cref="InterruptRewriter"/> inserts
+/// <see cref="Check"/> into every loop and <see cref="Enter"/> into every method body of a cell, so a cell that
+/// computes forever can be stopped without killing the process.
 /// </summary>
 public static class CellInterrupt
 {
     private static volatile bool s_requested;
 
-    /// <summary>Called by the compiled cell at every loop iteration and method entry.</summary>
+    /// <summary>Called by the compiled cell at every loop iteration.</summary>
     public static void Check()
     {
         if (s_requested) throw new CellInterruptedException();
+    }
+
+    /// <summary>Called by the compiled cell at every method entry. Besides the interrupt, it stops recursion that has
+    /// nearly filled the stack: a stack overflow cannot be caught in .NET and would end the kernel, while
+    /// <see cref="InsufficientExecutionStackException"/> fails just the cell.</summary>
+    public static void Enter()
+    {
+        Check();
+        RuntimeHelpers.EnsureSufficientExecutionStack();
     }
 
     /// <summary>Whether the running cell has been asked to stop.</summary>
