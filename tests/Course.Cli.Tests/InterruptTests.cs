@@ -30,22 +30,29 @@ public class InterruptTests
     }
 
     [Fact]
-    public void Ctrl_C_during_fine_tuning_keeps_the_classifier_trained_so_far()
+    public void Ctrl_C_during_fine_tuning_keeps_the_classifier_and_resume_ends_where_an_uninterrupted_run_does()
     {
         var pretrained = PretrainErrorTests.TempDirectory();
-        var classifier = PretrainErrorTests.TempDirectory();
+        var (classifier, straight) = (PretrainErrorTests.TempDirectory(), PretrainErrorTests.TempDirectory());
         CourseProcess.Succeeds("pretrain", "--preset", "tiny", "--steps", "2", "--eval-interval", "2", "--eval-batches", "1", "--out", pretrained);
-        using (var tuning = new CourseProcess("finetune", "--checkpoint", Path.Combine(pretrained, "checkpoints", "latest"), "--steps", "1000000",
-                   "--batch-size", "8", "--out", classifier))
+        string[] finetune = ["finetune", "--checkpoint", Path.Combine(pretrained, "checkpoints", "latest"), "--steps", "1000", "--batch-size", "4"];
+        using (var tuning = new CourseProcess([.. finetune, "--out", classifier]))
         {
             var exitCode = tuning.InterruptAfter("step     0: train loss");
             Assert.True(exitCode == 130, $"exit code {exitCode}; output:\n{tuning.Output}");
             Assert.Contains("Interrupted at step", tuning.Output);
+            Assert.Contains("--resume", tuning.Output);
         }
         using (var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(classifier, "run.json"))))
             Assert.Equal("interrupted", record.RootElement.GetProperty("status").GetString());
-
         var evaluated = CourseProcess.Succeeds("evaluate-classifier", "--checkpoint", classifier, "--split", "validation");
         Assert.Contains("examples)", evaluated);
+
+        PretrainErrorTests.AssertUserError(["finetune", "--out", classifier, "--resume", "--lr", "0.1"], "leave out --lr");
+        Assert.Contains("Resumed at step", CourseProcess.Succeeds("finetune", "--out", classifier, "--resume"));
+        CourseProcess.Succeeds([.. finetune, "--out", straight]);
+        var weights = "classifier.safetensors";
+        Assert.Equal(File.ReadAllBytes(Path.Combine(straight, weights)), File.ReadAllBytes(Path.Combine(classifier, weights)));
+        PretrainErrorTests.AssertUserError(["finetune", "--out", classifier, "--resume"], "holds a completed run");
     }
 }

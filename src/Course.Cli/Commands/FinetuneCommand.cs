@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using Course.Data;
 using Course.Evaluation;
 using Course.Experiments;
 using Course.FineTuning;
@@ -16,13 +17,15 @@ public static class FinetuneCommand
 {
     public static Command Create()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "Pretrained checkpoint folder, e.g. runs/NAME/checkpoints/best.", Required = true };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Pretrained checkpoint folder, e.g. runs/NAME/checkpoints/best (not with --resume, which reads it from the run)." };
         var task = new Option<string>("--task") { Description = $"Classification task: {string.Join(", ", ClassificationTasks.Names)}.", DefaultValueFactory = _ => MemberKindTask.Name };
         var freeze = new Option<bool>("--freeze-body") { Description = "Train only the classification head; the pretrained body stays fixed." };
         var randomBody = new Option<bool>("--random-body") { Description = "Use the checkpoint's architecture and tokenizer but a freshly initialised body (a baseline for what pretraining adds)." };
         var defaults = new FineTuneOptions().Training;
         var steps = new Option<int>("--steps") { Description = "Optimizer steps.", DefaultValueFactory = _ => defaults.MaxSteps };
-        var batchSize = new Option<int>("--batch-size") { Description = "Examples per step.", DefaultValueFactory = _ => defaults.BatchSize };
+        var batchSize = new Option<int>("--batch-size") { Description = "Examples per micro-batch.", DefaultValueFactory = _ => defaults.BatchSize };
+        var accumulation = new Option<int>("--grad-accum") { Description = "Micro-batches per optimizer step.", DefaultValueFactory = _ => defaults.GradientAccumulationSteps };
+        var precision = new Option<string>("--precision") { Description = "fp32 (default), tf32 or bf16 (bf16 compute, fp32 master weights; for GPUs).", DefaultValueFactory = _ => "fp32" };
         var lr = new Option<double>("--lr") { Description = "Peak learning rate (the cosine decays to a tenth of it).", DefaultValueFactory = _ => defaults.LearningRate };
         var weights = new Option<string>("--class-weights") { Description = "none, or balanced (weigh each class inversely to its training frequency).", DefaultValueFactory = _ => "none" };
         weights.AcceptOnlyFromAmong([.. FineTuneOptions.ClassWeightChoices]);
@@ -31,29 +34,50 @@ public static class FinetuneCommand
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong(DeviceChoice.Values);
         var output = new Option<string?>("--out") { Description = "Run folder (default: runs/finetune-TASK-TIMESTAMP)." };
+        var resume = new Option<bool>("--resume") { Description = "Continue the interrupted run in --out exactly where it stopped, with the options it was started with." };
+        // What a resumed run takes from its checkpoint; giving one of them with --resume is refused rather than ignored.
+        Option[] fixedOnResume = [checkpoint, task, freeze, randomBody, steps, batchSize, accumulation, precision, lr, weights, pooling, seed];
 
         var command = new Command("finetune", "Fine-tune a pretrained GPT as a text classifier and score it on the task's test split.")
         {
-            checkpoint, task, freeze, randomBody, steps, batchSize, lr, weights, pooling, seed, device, output,
+            checkpoint, task, freeze, randomBody, steps, batchSize, accumulation, precision, lr, weights, pooling, seed, device, output, resume,
         };
         command.SetAction(parse =>
         {
+            var target = DeviceChoice.Resolve(parse.GetValue(device)!);
+            if (parse.GetValue(resume))
+            {
+                if (fixedOnResume.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
+                    throw new UserError($"--resume continues with the options the run was started with; leave out {given.Name}, or start a new run with another --out.");
+                var runPath = parse.GetValue(output) ?? throw new UserError("--resume needs the --out folder of the run to continue.");
+                Folders.Require(runPath, "run", "Give the --out folder of the interrupted `course finetune` run.");
+                using var existing = RunFolder.Open(runPath);
+                if (RunRecord.IsCompleted(existing.Path))
+                    throw new UserError($"{existing.Path} holds a completed run: there is nothing to resume. Start a new run with another --out for more steps.");
+                using var point = FineTuneCheckpoint.Load(existing.Path)
+                    ?? throw new UserError($"{existing.Path} has no fine-tuning checkpoint to resume ({FineTuneCheckpoint.Latest} is missing). Start a new run with another --out.");
+                return Resume(point, target, existing.Path);
+            }
             var rate = parse.GetValue(lr);
             var options = new FineTuneOptions
             {
-                Training = defaults with { MaxSteps = parse.GetValue(steps), BatchSize = parse.GetValue(batchSize), LearningRate = rate, MinLearningRate = rate / 10, Seed = parse.GetValue(seed) },
+                Training = defaults with
+                {
+                    MaxSteps = parse.GetValue(steps), BatchSize = parse.GetValue(batchSize), GradientAccumulationSteps = parse.GetValue(accumulation),
+                    Precision = PrecisionExtensions.Parse(parse.GetValue(precision)!), LearningRate = rate, MinLearningRate = rate / 10, Seed = parse.GetValue(seed),
+                },
                 FreezeBody = parse.GetValue(freeze), ClassWeights = parse.GetValue(weights)!, Pooling = parse.GetValue(pooling),
             }.Validate();
+            var pretrained = parse.GetValue(checkpoint) ?? throw new UserError("Give the pretrained body with --checkpoint (e.g. runs/NAME/checkpoints/best), or continue a run with --out DIR --resume.");
             var taskName = parse.GetValue(task)!;
-            var target = DeviceChoice.Resolve(parse.GetValue(device)!);
             using var folder = RunFolder.OpenNew(parse.GetValue(output) ?? Path.Combine("runs", $"finetune-{taskName}-{DateTime.Now:yyyyMMdd-HHmmss}"),
-                "Fine-tuning has no resume: choose another --out (or delete that folder to replace its run).");
-            return Finetune(parse.GetValue(checkpoint)!, taskName, options, parse.GetValue(randomBody), target, folder.Path);
+                "Add --resume to continue it, or choose another --out.");
+            return Start(pretrained, taskName, options, parse.GetValue(randomBody), target, folder.Path);
         });
         return command;
     }
 
-    private static int Finetune(string checkpoint, string taskName, FineTuneOptions options, bool randomBody, TorchSharp.torch.Device device, string runDirectory)
+    private static int Start(string checkpoint, string taskName, FineTuneOptions options, bool randomBody, TorchSharp.torch.Device device, string runDirectory)
     {
         var data = ClassificationTasks.Load(taskName);
         var (pretrained, tokenizer, manifest) = Checkpoint.LoadModel(checkpoint, device);
@@ -61,34 +85,55 @@ public static class FinetuneCommand
         var body = randomBody ? LanguageModel.Create(manifest.Config) : pretrained;
         if (randomBody) pretrained.Dispose();
         using var model = new GptClassifier(body, data.Labels.Count, options.Pooling);
-        var encoder = new SequenceEncoder(tokenizer, manifest.Config.BlockSize);
-        var source = randomBody ? null : Path.GetFullPath(checkpoint);
+        var classifier = new ClassifierCheckpoint.Manifest(data.Name, data.Labels, manifest.Config, options.Pooling, randomBody ? null : Path.GetFullPath(checkpoint), 0);
+        Lines.Write($"body: {(randomBody ? "random initialisation" : Markup.Escape(checkpoint))} ({manifest.Config.NLayer}×{manifest.Config.NEmbd}, block {manifest.Config.BlockSize}), " +
+                    $"{(options.FreezeBody ? "frozen (head only)" : "fine-tuned")}, pooling {options.Pooling}, class weights {options.ClassWeights}, precision {options.Training.Precision}");
+        return Finetune(model, classifier, data, options, randomBody, tokenizer, device, runDirectory, resumeFrom: null);
+    }
 
+    private static int Resume(FineTuneCheckpoint.Loaded point, TorchSharp.torch.Device device, string runDirectory)
+    {
+        var saved = point.Manifest;
+        var data = ClassificationTasks.Load(saved.Classifier.Task);
+        using var model = new GptClassifier(LanguageModel.Create(saved.Classifier.Config), saved.Classifier.Labels.Count, saved.Classifier.Pooling);
+        Checkpoint.LoadWeights(model, point.Weights.Tensors);
+        return Finetune(model, saved.Classifier, data, saved.Options, saved.RandomBody, point.Tokenizer, device, runDirectory, point);
+    }
+
+    private static int Finetune(GptClassifier model, ClassifierCheckpoint.Manifest classifier, ClassificationTask data, FineTuneOptions options, bool randomBody,
+        ITokenizer tokenizer, TorchSharp.torch.Device device, string runDirectory, FineTuneCheckpoint.Loaded? resumeFrom)
+    {
         var counts = string.Join(", ", data.Labels.Select((l, i) => $"{l} {ClassificationTask.ClassCounts(data.Train, data.Labels.Count)[i]:N0}"));
         Lines.Write($"[bold]course finetune[/]: task [green]{data.Name}[/] (train {data.Train.Count:N0}, validation {data.Validation.Count:N0}, test {data.Test.Count:N0}; train classes: {counts})");
-        Lines.Write($"body: {(randomBody ? "random initialisation" : Markup.Escape(checkpoint))} ({manifest.Config.NLayer}×{manifest.Config.NEmbd}, block {manifest.Config.BlockSize}), " +
-                           $"{(options.FreezeBody ? "frozen (head only)" : "fine-tuned")}, pooling {options.Pooling}, class weights {options.ClassWeights}");
-        var record = RunRecord.Start("finetune", manifest.Config, options, data.Name);
+        var record = RunRecord.Start("finetune", classifier.Config, options, data.Name);
+        var encoder = new SequenceEncoder(tokenizer, classifier.Config.BlockSize);
+        using var trainer = new ClassifierTrainer(model, encoder, data, options, device, runDirectory);
+        if (resumeFrom is not null)
+        {
+            trainer.Resume(resumeFrom);
+            record = record with { Created = RunRecord.Load(runDirectory).Created };
+            Lines.Write($"Resumed at step {trainer.Step} of {options.Training.MaxSteps}.");
+        }
         record.Save(runDirectory);
 
         var clock = Stopwatch.StartNew();
-        using var trainer = new ClassifierTrainer(model, encoder, data, options, device, runDirectory);
         trainer.Evaluated += e => Lines.Write($"step {e.Step,5}: train loss {e.TrainLoss:F4}, val loss {e.ValidationLoss:F4}, val accuracy {e.ValidationAccuracy:P1}, val macro F1 {e.ValidationMacroF1:F3}");
         var interrupted = Interruptible.Run(trainer.Run);
         var seconds = clock.Elapsed.TotalSeconds;
 
-        ClassifierCheckpoint.Save(runDirectory, model, new ClassifierCheckpoint.Manifest(data.Name, data.Labels, manifest.Config, options.Pooling, source, trainer.Step), tokenizer);
+        ClassifierCheckpoint.Save(runDirectory, model, classifier with { Step = trainer.Step }, tokenizer);
         if (interrupted)
         {
+            FineTuneCheckpoint.Save(runDirectory, trainer, classifier, randomBody, tokenizer);
             record.Finish(RunRecord.Interrupted, new Dictionary<string, double> { ["steps"] = trainer.Step, ["training_seconds"] = seconds }).Save(runDirectory);
             Lines.Write($"[yellow]Interrupted at step {trainer.Step}.[/] The classifier trained so far is saved in {Markup.Escape(runDirectory)}: score it with " +
-                $"`course evaluate-classifier --checkpoint {Markup.Escape(runDirectory)}`. Fine-tuning does not resume; run it again for more steps.");
+                $"`course evaluate-classifier --checkpoint {Markup.Escape(runDirectory)}`, or continue with --out {Markup.Escape(runDirectory)} --resume.");
             return UserErrors.ExitInterrupted;
         }
         var test = trainer.Score(data.Test);
         ClassifierReport.Print(test, $"test split ({data.Test.Count:N0} examples)");
         ChartFiles.Save(Charts.ConfusionMatrix(test.Counts, data.Labels, $"{data.Name}: test confusion matrix"), Path.Combine(runDirectory, "confusion.html"));
-        var summary = new { task = data.Name, split = "test", training_seconds = seconds, steps = trainer.Step, freeze_body = options.FreezeBody, random_body = randomBody, source, test = test.Summary() };
+        var summary = new { task = data.Name, split = "test", training_seconds = seconds, steps = trainer.Step, freeze_body = options.FreezeBody, random_body = randomBody, source = classifier.Source, test = test.Summary() };
         File.WriteAllText(Path.Combine(runDirectory, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
         record.Finish(RunRecord.Completed, new Dictionary<string, double>
         {

@@ -20,7 +20,9 @@ public sealed record ClassifierEvalMetrics(int Step, double TrainLoss, double Va
 /// comparable across steps; the full splits are for the final evaluation).
 /// </summary>
 /// <remarks>With a frozen body only the head's parameters go to AdamW, and the body stays in eval mode (no dropout):
-/// it is a fixed feature extractor. The model kept is the one after the last step.</remarks>
+/// it is a fixed feature extractor. The model kept is the one after the last step. Precision and gradient
+/// accumulation work as in pretraining (<see cref="Trainer"/>), and <see cref="StateTensors"/> with
+/// <see cref="Resume"/> continue a run exactly (<see cref="FineTuneCheckpoint"/>).</remarks>
 public sealed class ClassifierTrainer : IDisposable
 {
     private readonly ClassificationTask _task;
@@ -29,7 +31,9 @@ public sealed class ClassifierTrainer : IDisposable
     private readonly int[][] _train;
     private readonly Tensor? _classWeights;
     private readonly Generator _batches;
-    private readonly MetricsLog? _log;
+    private readonly string? _runDirectory;
+    private readonly PrecisionScope _precision;
+    private MetricsLog? _log;
     private readonly Stopwatch _clock = new();
 
     public GptClassifier Model { get; }
@@ -51,12 +55,38 @@ public sealed class ClassifierTrainer : IDisposable
         (Model, _encoder, _task, _device) = (model, encoder, task, device);
         Model.to(device);
         Model.FreezeBody(options.FreezeBody);
+        _precision = options.Training.Precision.Enter(Model);
         Optimizer = new AdamW(Model.named_parameters(), options.Training.WeightDecay, options.Training.Beta1, options.Training.Beta2);
         _train = task.Train.Select(e => encoder.Encode(e.Text)).ToArray();
         TrainClassCounts = ClassificationTask.ClassCounts(task.Train, task.Labels.Count);
         if (options.WeightsFor(TrainClassCounts) is { } weights) _classWeights = tensor(weights.Select(w => (float)w).ToArray(), device: device);
         _batches = new Generator((ulong)options.Training.Seed);
+        _runDirectory = runDirectory;
         if (runDirectory is not null) _log = new MetricsLog(runDirectory);
+    }
+
+    /// <summary>What a checkpoint keeps besides the weights: AdamW's m and v, and the states of the batch generator
+    /// and of the global generator (dropout).</summary>
+    public IEnumerable<(string Name, Tensor Tensor)> StateTensors() =>
+        Optimizer.StateTensors().Append(("rng.batches", _batches.get_state())).Append(("rng.torch", get_rng_state()));
+
+    /// <summary>Continues from a checkpoint of a run with the same classifier and options: the weights, AdamW's state,
+    /// the random-number states and the step. metrics.jsonl loses what came after the checkpoint, since those steps run
+    /// again.</summary>
+    public void Resume(FineTuneCheckpoint.Loaded loaded)
+    {
+        var saved = loaded.Manifest;
+        if (saved.Classifier.Task != _task.Name || saved.Classifier.Labels.Count != Model.Classes)
+            throw new UserError($"The checkpoint fine-tuned task '{saved.Classifier.Task}' with {saved.Classifier.Labels.Count} classes; this run has '{_task.Name}' with {Model.Classes}.");
+        Optimizer.LoadState(loaded.Weights.Tensors, loaded.State.Tensors, saved.Step);
+        _batches.set_state(loaded.State.Tensors["rng.batches"]);
+        set_rng_state(loaded.State.Tensors["rng.torch"]);
+        Step = saved.Step;
+        BestValidationAccuracy = saved.BestValidationAccuracy;
+        if (_runDirectory is null) return;
+        _log?.Dispose();
+        MetricsLog.KeepUpTo(_runDirectory, Step);
+        _log = new MetricsLog(_runDirectory);
     }
 
     public void Run(CancellationToken cancellation = default)
@@ -81,18 +111,28 @@ public sealed class ClassifierTrainer : IDisposable
         using (var scope = NewDisposeScope())
         {
             Optimizer.ZeroGrad();
-            var picks = randint(_train.Length, [training.BatchSize], generator: _batches).data<long>().ToArray();
-            var (ids, lengths) = SequenceEncoder.Batch(picks.Select(i => _train[i]).ToArray(), _device);
-            var labels = tensor(picks.Select(i => (long)_task.Train[(int)i].Label).ToArray(), device: _device);
-            var logits = Model.call(ids, lengths).to(ScalarType.Float32);
-            var lossTensor = nn.functional.cross_entropy(logits, labels, weight: _classWeights);
-            lossTensor.backward();
+            // As in pretraining, the examples of a step are drawn at once and split into k micro-batches, each loss
+            // divided by k, so the gradients add up to the mean over the step. (With class weights each micro-batch's
+            // loss is normalised by its own weight sum, so accumulation then matches one large batch only closely.)
+            var k = training.GradientAccumulationSteps;
+            var picks = randint(_train.Length, [training.BatchSize * k], generator: _batches).data<long>().ToArray();
+            var total = zeros(1, device: _device);
+            foreach (var (micro, chunk) in picks.Chunk(training.BatchSize).Index())
+            {
+                var (ids, lengths) = SequenceEncoder.Batch(chunk.Select(i => _train[i]).ToArray(), _device);
+                var labels = tensor(chunk.Select(i => (long)_task.Train[(int)i].Label).ToArray(), device: _device);
+                var logits = Model.call(ids, lengths).to(ScalarType.Float32);
+                var microLoss = nn.functional.cross_entropy(logits, labels, weight: _classWeights) / k;
+                microLoss.backward();
+                total.add_(microLoss.detach());
+                if (micro < k - 1) Optimizer.AccumulateGradients(); // Update collects the last micro-batch itself
+            }
             var gradNorm = Optimizer.Update(lr, training.GradClip);
-            var both = stack([lossTensor.detach(), gradNorm]).cpu().data<float>().ToArray();
+            var both = stack([total.squeeze(), gradNorm]).cpu().data<float>().ToArray();
             (loss, norm) = (both[0], both[1]);
         }
         Step++;
-        var examplesPerSecond = training.BatchSize / Math.Max(1e-9, _clock.Elapsed.TotalSeconds - started);
+        var examplesPerSecond = training.BatchSize * training.GradientAccumulationSteps / Math.Max(1e-9, _clock.Elapsed.TotalSeconds - started);
         // Reported as tokens per second with the block size as an upper bound of the tokens per example.
         var metrics = new StepMetrics(Step, loss, lr, norm, examplesPerSecond * _encoder.BlockSize, null, _clock.Elapsed.TotalSeconds);
         _log?.Write(metrics);
@@ -157,5 +197,6 @@ public sealed class ClassifierTrainer : IDisposable
         Optimizer.Dispose();
         _classWeights?.Dispose();
         _batches.Dispose();
+        _precision.Dispose();
     }
 }
