@@ -30,11 +30,17 @@ public static class Check
     {
         if (!actual.shape.SequenceEqual(expected.shape))
             throw new ClaimFailedException($"{claim}: shapes differ, [{string.Join(", ", actual.shape)}] vs [{string.Join(", ", expected.shape)}]");
-        using var scope = NewDisposeScope();
-        // In float64, so that the comparison itself adds no rounding of its own.
-        var largest = actual.numel() == 0 ? 0.0 : (actual.to(ScalarType.Float64) - expected.to(ScalarType.Float64)).abs().max().item<double>();
+        var largest = LargestDifference(actual, expected);
         if (!(largest <= tolerance))
             throw new ClaimFailedException($"{claim}: largest difference {Format(largest)} > tolerance {Format(tolerance)}");
+    }
+
+    /// <summary>The largest absolute elementwise difference of two tensors of one shape (0 when they are empty; NaN
+    /// when an element is NaN). In float64, so that the comparison itself adds no rounding of its own.</summary>
+    public static double LargestDifference(Tensor actual, Tensor expected)
+    {
+        using var scope = NewDisposeScope();
+        return actual.numel() == 0 ? 0.0 : (actual.to(ScalarType.Float64) - expected.to(ScalarType.Float64)).abs().max().item<double>();
     }
 
     private static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);

@@ -5,6 +5,9 @@ internal static class RepositoryRoot
 {
     public static string Path { get; } = Find();
 
+    /// <summary>The absolute path of <paramref name="relative"/>, a path inside the checkout.</summary>
+    public static string PathOf(string relative) => System.IO.Path.Combine(Path, relative);
+
     private static string Find()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

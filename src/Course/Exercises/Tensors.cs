@@ -14,7 +14,7 @@ public static partial class Exercises
         {
             if (!actual.shape.SequenceEqual(expected.shape))
                 return $"the shape is [{string.Join(", ", actual.shape)}], expected [{string.Join(", ", expected.shape)}]";
-            var largest = (actual.to(ScalarType.Float64) - expected.to(ScalarType.Float64)).abs().max().item<double>();
+            var largest = Check.LargestDifference(actual, expected);
             return largest <= tolerance ? null : $"an element differs by {largest.ToString("G3", CultureInfo.InvariantCulture)} (the check allows {tolerance.ToString("G3", CultureInfo.InvariantCulture)})";
         }
     }

@@ -1,3 +1,4 @@
+using Course.Testing;
 using System.Text.Json;
 
 namespace Course.Tests.DevContainer;
@@ -13,7 +14,7 @@ internal sealed class DevContainerConfig
     public static DevContainerConfig Load(string relativePath)
     {
         var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
-        using var document = JsonDocument.Parse(File.ReadAllText(Repository.PathOf(relativePath)), options);
+        using var document = JsonDocument.Parse(File.ReadAllText(RepositoryRoot.PathOf(relativePath)), options);
         return new DevContainerConfig(relativePath, document.RootElement.Clone());
     }
 

@@ -1,3 +1,4 @@
+using Course.Testing;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -28,7 +29,7 @@ public partial class DevContainerConfigTests
         // Through bash, not the script's executable bit, which a checkout on Windows or a zip download loses.
         Assert.Equal("bash", words[0]);
         var script = Assert.Single(words, w => w.EndsWith(".sh", StringComparison.Ordinal));
-        Assert.True(File.Exists(Repository.PathOf(script)), $"{config} runs {script}, which is not in the repository.");
+        Assert.True(File.Exists(RepositoryRoot.PathOf(script)), $"{config} runs {script}, which is not in the repository.");
     }
 
     [Theory, MemberData(nameof(Configs))]
@@ -120,7 +121,7 @@ public partial class DevContainerConfigTests
     public void Both_containers_carry_the_sdk_that_global_json_asks_for()
     {
         var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
-        using var global = JsonDocument.Parse(File.ReadAllText(Repository.PathOf("global.json")), options);
+        using var global = JsonDocument.Parse(File.ReadAllText(RepositoryRoot.PathOf("global.json")), options);
         var version = Version.Parse(global.RootElement.GetProperty("sdk").GetProperty("version").GetString()!);
         var band = $"{version.Major}.{version.Minor}";
 

@@ -1,3 +1,4 @@
+using Course.Testing;
 using Course.Tests.Data;
 
 namespace Course.Tests.DevContainer;
@@ -23,7 +24,7 @@ public class PostCreateScriptTests
     [Fact]
     public void Check_mode_accepts_this_machine()
     {
-        var run = BashScript.Run(Script, Repository.Root, Environment(), "--check");
+        var run = BashScript.Run(Script, RepositoryRoot.Path, Environment(), "--check");
 
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Contains("post-create: prerequisites ok", run.Stdout);
@@ -33,7 +34,7 @@ public class PostCreateScriptTests
     [Fact]
     public void Check_mode_names_an_unknown_backend_and_the_valid_ones()
     {
-        var run = BashScript.Run(Script, Repository.Root, Environment("gpu"), "--check");
+        var run = BashScript.Run(Script, RepositoryRoot.Path, Environment("gpu"), "--check");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("TORCH_BACKEND='gpu' is not known", run.Stderr);
@@ -49,7 +50,7 @@ public class PostCreateScriptTests
         var environment = Environment();
         environment["PATH"] = bin.Path;
 
-        var run = BashScript.Run(Script, Repository.Root, environment, "--check");
+        var run = BashScript.Run(Script, RepositoryRoot.Path, environment, "--check");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("'dotnet' is not on PATH", run.Stderr);
@@ -65,7 +66,7 @@ public class PostCreateScriptTests
             exit 145
             """);
 
-        var run = BashScript.Run(Script, Repository.Root, environment, "--check");
+        var run = BashScript.Run(Script, RepositoryRoot.Path, environment, "--check");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("does not satisfy global.json (dotnet said: A compatible .NET SDK was not found.)", run.Stderr);
@@ -79,7 +80,7 @@ public class PostCreateScriptTests
             case "$1" in -s) echo Linux ;; -m) echo aarch64 ;; esac
             """);
 
-        var run = BashScript.Run(Script, Repository.Root, environment, "--check");
+        var run = BashScript.Run(Script, RepositoryRoot.Path, environment, "--check");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("no native libraries for Linux on aarch64", run.Stderr);
@@ -89,7 +90,7 @@ public class PostCreateScriptTests
     [Fact]
     public void An_unknown_option_is_refused_with_the_usage()
     {
-        var run = BashScript.Run(Script, Repository.Root, Environment(), "--build");
+        var run = BashScript.Run(Script, RepositoryRoot.Path, Environment(), "--build");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("unknown option '--build'", run.Stderr);
@@ -291,7 +292,7 @@ public class PostCreateScriptTests
         private void Copy(string relative)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(PathOf(relative))!);
-            File.Copy(Repository.PathOf(relative), PathOf(relative));
+            File.Copy(RepositoryRoot.PathOf(relative), PathOf(relative));
         }
 
         public void Dispose() => _dir.Dispose();

@@ -1,3 +1,4 @@
+using Course.Testing;
 using Course.Data;
 using Course.Models;
 using Course.Tests.Data;
@@ -15,7 +16,7 @@ namespace Course.Tests.Models;
 /// </summary>
 public class HuggingFaceGpt2Tests
 {
-    private static readonly string Fixture = Repository.PathOf("data/fixtures/hf-tiny-gpt2");
+    private static readonly string Fixture = RepositoryRoot.PathOf("data/fixtures/hf-tiny-gpt2");
 
     [Fact]
     public void From_model_safetensors_the_model_reproduces_pytorchs_logits_and_loss() => AssertReproduces(Fixture);

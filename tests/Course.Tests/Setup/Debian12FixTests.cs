@@ -1,3 +1,4 @@
+using Course.Testing;
 using System.Diagnostics;
 using System.IO.Compression;
 using Course.Tests.DevContainer;
@@ -21,8 +22,8 @@ public class Debian12FixTests
             package.GetEntry("runtimes/linux-x64/native/libLibTorchSharp.so")!.ExtractToFile(library);
         var needsFix = Run("ldd", library, packages).Output.Contains(": version `GLIBCXX_3.4.32' not found");
 
-        var first = Run("bash", Repository.PathOf("tools/debian12-fix/apply.sh"), packages);
-        var second = Run("bash", Repository.PathOf("tools/debian12-fix/apply.sh"), packages);
+        var first = Run("bash", RepositoryRoot.PathOf("tools/debian12-fix/apply.sh"), packages);
+        var second = Run("bash", RepositoryRoot.PathOf("tools/debian12-fix/apply.sh"), packages);
         var ldd = Run("ldd", library, packages).Output;
 
         Assert.Equal(0, first.ExitCode);
