@@ -89,7 +89,7 @@ public class GptClassifierTests
     }
 
     /// <summary>Texts "… a" are class 0, "… b" class 1; the text before is noise of x and spaces.</summary>
-    private static ClassificationTask ToyTask()
+    internal static ClassificationTask ToyTask()
     {
         var random = new Random(5);
         List<LabeledText> Make(int n) => Enumerable.Range(0, n).Select(i =>
