@@ -26,7 +26,7 @@ public class FuzzTests(ITestOutputHelper log)
         (["evaluate", "--checkpoint", "/nonexistent/ckpt"], [("--batches", BadIntegers), ("--device", ["gpu"])]),
         (["evaluate-classifier", "--checkpoint", "/nonexistent/run"], [("--split", ["dev", ""])]),
         (["finetune", "--checkpoint", "/nonexistent/ckpt"], [("--steps", BadIntegers), ("--lr", BadNumbers), ("--batch-size", BadIntegers), ("--task", ["sentiment"]),
-            ("--class-weights", ["inverse"]), ("--pooling", ["Max"])]),
+            ("--class-weights", ["inverse"]), ("--pooling", ["Max"]), ("--lora-rank", ["0", "-1", "abc"]), ("--lora-dropout", ["1", "NaN", "abc"]), ("--lora-targets", ["qkv", ""])]),
         (["sweep"], [("--grid", ["lr=", "foo=1", "lr=abc", "block_size=100000", "", "lr=1e-4..1e-2"]), ("--steps", BadIntegers), ("--budget", ["0", "-2"]), ("--preset", ["huge"])]),
         (["sweep", "--grid", "lr=1e-3,3e-3"], [("--executor", ["pbs", ""]), ("--cpus-per-trial", ["0", "-1"]), ("--max-running", ["0"]), ("--time", ["1 day"]), ("--gpus-per-trial", ["-1"])]),
         (["sweep", "status"], [("/nonexistent/sweep", [])]),
