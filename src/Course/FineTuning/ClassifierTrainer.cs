@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Course.Evaluation;
+using Course.FineTuning.Lora;
 using Course.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -20,8 +21,10 @@ public sealed record ClassifierEvalMetrics(int Step, double TrainLoss, double Va
 /// comparable across steps; the full splits are for the final evaluation).
 /// </summary>
 /// <remarks>With a frozen body only the head's parameters go to AdamW, and the body stays in eval mode (no dropout):
-/// it is a fixed feature extractor. The model kept is the one after the last step. Precision and gradient
-/// accumulation work as in pretraining (<see cref="Trainer"/>), and <see cref="StateTensors"/> with
+/// it is a fixed feature extractor. With LoRA the body's weights are frozen too, but its adapters and the head train,
+/// and the body trains in train mode (its dropout and the adapters' dropout on), as PEFT's does. The trainer owns the
+/// adapters: disposing it removes them from the body. The model kept is the one after the last step. Precision and
+/// gradient accumulation work as in pretraining (<see cref="Trainer"/>), and <see cref="StateTensors"/> with
 /// <see cref="Resume"/> continue a run exactly (<see cref="FineTuneCheckpoint"/>).</remarks>
 public sealed class ClassifierTrainer : IDisposable
 {
@@ -39,7 +42,15 @@ public sealed class ClassifierTrainer : IDisposable
     public GptClassifier Model { get; }
     public FineTuneOptions Options { get; }
     public AdamW Optimizer { get; }
+    /// <summary>The body's LoRA adapters when <see cref="FineTuneOptions.Lora"/> is set, else null.</summary>
+    public LoraAdapters? Adapters { get; }
     public int Step { get; private set; }
+
+    /// <summary>The numbers the optimizer updates, and all numbers (body, head and adapters), as PEFT's
+    /// print_trainable_parameters counts them.</summary>
+    public (long Trainable, long Total) ParameterCounts =>
+        (Model.parameters().Where(p => p.requires_grad).Sum(p => p.numel()) + (Adapters?.TrainableCount ?? 0),
+         Model.parameters().Sum(p => p.numel()) + (Adapters?.TrainableCount ?? 0));
     public double? BestValidationAccuracy { get; private set; }
     public int[] TrainClassCounts { get; }
 
@@ -56,7 +67,8 @@ public sealed class ClassifierTrainer : IDisposable
         Model.to(device);
         Model.FreezeBody(options.FreezeBody);
         _precision = options.Training.Precision.Enter(Model);
-        Optimizer = new AdamW(Model.named_parameters(), options.Training.WeightDecay, options.Training.Beta1, options.Training.Beta2);
+        if (options.Lora is not null) Adapters = LoraAdapters.Apply(Model.Body, options.Lora); // after the cast: adapters take their layer's dtype
+        Optimizer = new AdamW(Model.named_parameters().Concat(Adapters?.NamedParameters ?? []), options.Training.WeightDecay, options.Training.Beta1, options.Training.Beta2);
         _train = task.Train.Select(e => encoder.Encode(e.Text)).ToArray();
         TrainClassCounts = ClassificationTask.ClassCounts(task.Train, task.Labels.Count);
         if (options.WeightsFor(TrainClassCounts) is { } weights) _classWeights = tensor(weights.Select(w => (float)w).ToArray(), device: device);
@@ -195,6 +207,7 @@ public sealed class ClassifierTrainer : IDisposable
     {
         _log?.Dispose();
         Optimizer.Dispose();
+        Adapters?.Dispose();
         _classWeights?.Dispose();
         _batches.Dispose();
         _precision.Dispose();

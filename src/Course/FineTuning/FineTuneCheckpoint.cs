@@ -1,15 +1,18 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Course.Data;
+using Course.FineTuning.Lora;
 using Course.Training;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Course.FineTuning;
 
 /// <summary>
 /// What a fine-tuning run needs to continue exactly where it stopped, in its run folder's checkpoints/latest:
-/// <c>classifier.safetensors</c> (every weight; the trained ones as AdamW's fp32 master copies),
+/// <c>classifier.safetensors</c> (every weight, LoRA adapters included under PEFT's names; the trained ones as AdamW's
+/// fp32 master copies),
 /// <c>state.safetensors</c> (AdamW's m and v and the random-number states), the tokenizer's files and
 /// <c>finetune.json</c> (step, best accuracy, options, what rebuilds the classifier, and every file's size and sha256).
 /// It is written and verified like a pretraining checkpoint (<see cref="CheckpointFolder"/>), so a kill during a save
@@ -29,6 +32,11 @@ public static class FineTuneCheckpoint
     /// <summary>A checkpoint read and verified; its tensors are on the CPU and owned by the caller.</summary>
     public sealed record Loaded(Manifest Manifest, ITokenizer Tokenizer, SafeTensors.Contents Weights, SafeTensors.Contents State) : IDisposable
     {
+        /// <summary>The classifier's own weights, without LoRA adapters' (the trainer makes those and restores them
+        /// with AdamW's state).</summary>
+        public IReadOnlyDictionary<string, Tensor> ClassifierWeights =>
+            Weights.Tensors.Where(w => !w.Key.StartsWith(LoraAdapters.PeftPrefix, StringComparison.Ordinal)).ToDictionary();
+
         public void Dispose()
         {
             Weights.Dispose();
@@ -40,7 +48,8 @@ public static class FineTuneCheckpoint
     {
         using var scope = NewDisposeScope();
         var masters = trainer.Optimizer.MasterWeights().ToDictionary(w => w.Name, w => w.Tensor);
-        var weights = trainer.Model.named_parameters().Select(p => (p.name, masters.GetValueOrDefault(p.name) ?? p.parameter));
+        IEnumerable<(string Name, Parameter Parameter)> parameters = [.. trainer.Model.named_parameters(), .. trainer.Adapters?.NamedParameters ?? []];
+        var weights = parameters.Select(p => (p.Name, masters.GetValueOrDefault(p.Name) ?? p.Parameter));
         var manifest = new Manifest(trainer.Step, trainer.BestValidationAccuracy, trainer.Options, classifier with { Step = trainer.Step }, randomBody, []);
         CheckpointFolder.Write(Path.Combine(runDirectory, Latest), temporary =>
         {

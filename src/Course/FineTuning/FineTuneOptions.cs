@@ -1,3 +1,4 @@
+using Course.FineTuning.Lora;
 using Course.Training;
 
 namespace Course.FineTuning;
@@ -12,6 +13,8 @@ public sealed record FineTuneOptions
     /// <summary>"none", or "balanced": class c weighs n / (k · n_c) in the loss (scikit-learn's class_weight="balanced").</summary>
     public string ClassWeights { get; init; } = "none";
     public Pooling Pooling { get; init; } = Pooling.LastToken;
+    /// <summary>Train LoRA adapters in a frozen body (and the head), or null to train the body's own weights.</summary>
+    public LoraConfig? Lora { get; init; }
 
     public static readonly IReadOnlyList<string> ClassWeightChoices = ["none", "balanced"];
 
@@ -20,6 +23,9 @@ public sealed record FineTuneOptions
         Training.Validate();
         if (!ClassWeightChoices.Contains(ClassWeights))
             throw new UserError($"Unknown class weighting '{ClassWeights}'. Use one of: {string.Join(", ", ClassWeightChoices)}.");
+        Lora?.Validate();
+        if (Lora is not null && FreezeBody)
+            throw new UserError("LoRA trains adapters inside the frozen body and --freeze-body trains the head alone: give one of --lora-rank and --freeze-body.");
         return this;
     }
 

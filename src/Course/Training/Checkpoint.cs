@@ -92,9 +92,12 @@ public static class Checkpoint
 
     /// <summary>Copies saved weights into <paramref name="model"/> (a language model, or a module around one) after checking that
     /// every name and shape matches.</summary>
-    public static void LoadWeights(nn.Module model, IReadOnlyDictionary<string, Tensor> weights)
+    public static void LoadWeights(nn.Module model, IReadOnlyDictionary<string, Tensor> weights) => LoadWeights(model.named_parameters().ToList(), weights);
+
+    /// <summary>Copies saved weights into named parameters (a model's, or adapters' kept outside it) after checking
+    /// that every name and shape matches.</summary>
+    public static void LoadWeights(IReadOnlyList<(string name, TorchSharp.Modules.Parameter parameter)> parameters, IReadOnlyDictionary<string, Tensor> weights)
     {
-        var parameters = model.named_parameters().ToList();
         var missing = parameters.Where(p => !weights.ContainsKey(p.name)).Select(p => p.name).ToList();
         var unexpected = weights.Keys.Except(parameters.Select(p => p.name)).ToList();
         if (missing.Count > 0 || unexpected.Count > 0)

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Course.Data;
 using Course.FineTuning;
+using Course.FineTuning.Lora;
 using Course.Models;
 using Course.Tests.Data;
 using Course.Training;
@@ -33,18 +35,26 @@ public class ClassifierTrainerTests
     private static Dictionary<string, float[]> Weights(GptClassifier model) =>
         model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().to(ScalarType.Float32).data<float>().ToArray());
 
-    [Fact]
-    public void A_resumed_run_ends_with_the_weights_of_an_uninterrupted_one()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_resumed_run_ends_with_the_weights_of_an_uninterrupted_one(bool lora)
     {
         // Dropout on: the global generator's state must be restored too, not only the batches' and AdamW's.
         var config = Config with { Dropout = 0.2 };
+        var options = Options(7) with { Lora = lora ? new LoraConfig(2, 4, 0.1, ["attn", "mlp"]) : null };
         using var uninterrupted = NewModel(config, 7);
-        using (var trainer = new ClassifierTrainer(uninterrupted, Encoder, Task, Options(7), CPU)) trainer.Run();
+        Dictionary<string, float[]> expectedAdapters;
+        using (var trainer = new ClassifierTrainer(uninterrupted, Encoder, Task, options, CPU))
+        {
+            trainer.Run();
+            expectedAdapters = Adapters(trainer);
+        }
 
         using var folder = new TempDirectory();
         var manifest = new ClassifierCheckpoint.Manifest(Task.Name, Task.Labels, config, Pooling.LastToken, null, 0);
         using (var first = NewModel(config, 7))
-        using (var trainer = new ClassifierTrainer(first, Encoder, Task, Options(7), CPU, folder.Path))
+        using (var trainer = new ClassifierTrainer(first, Encoder, Task, options, CPU, folder.Path))
         {
             using var stop = new CancellationTokenSource();
             trainer.StepCompleted += m => { if (m.Step == 4) stop.Cancel(); };
@@ -56,12 +66,16 @@ public class ClassifierTrainerTests
         using var point = FineTuneCheckpoint.Load(folder.Path)!;
         Assert.Equal((4, true), (point.Manifest.Step, point.Manifest.RandomBody));
         using var resumed = new GptClassifier(LanguageModel.Create(point.Manifest.Classifier.Config), Task.Labels.Count);
-        Checkpoint.LoadWeights(resumed, point.Weights.Tensors);
+        Checkpoint.LoadWeights(resumed, point.ClassifierWeights);
+        Assert.Equal(JsonSerializer.Serialize(options), JsonSerializer.Serialize(point.Manifest.Options)); // the options came back whole
         using (var trainer = new ClassifierTrainer(resumed, new SequenceEncoder(point.Tokenizer, 8), Task, point.Manifest.Options, CPU, folder.Path))
         {
             trainer.Resume(point);
             trainer.Run();
             Assert.Equal(7, trainer.Step);
+            var actualAdapters = Adapters(trainer);
+            Assert.Equal(lora ? 8 : 0, actualAdapters.Count); // A and B of c_attn, c_proj, c_fc and mlp.c_proj
+            Assert.All(expectedAdapters, w => Assert.Equal(w.Value, actualAdapters[w.Key]));
         }
         var (expected, actual) = (Weights(uninterrupted), Weights(resumed));
         Assert.All(expected, w => Assert.Equal(w.Value, actual[w.Key]));
@@ -69,6 +83,9 @@ public class ClassifierTrainerTests
         var evals = File.ReadLines(Path.Combine(folder.Path, "metrics.jsonl")).Where(l => l.Contains("\"eval\"")).Count();
         Assert.Equal(4, evals); // steps 0, 3, 6 and the last, 7
     }
+
+    private static Dictionary<string, float[]> Adapters(ClassifierTrainer trainer) =>
+        (trainer.Adapters?.NamedParameters ?? []).ToDictionary(p => p.Name, p => p.Parameter.detach().data<float>().ToArray());
 
     [Fact]
     public void A_damaged_checkpoint_is_refused_by_name()
