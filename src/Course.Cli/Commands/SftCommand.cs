@@ -125,23 +125,7 @@ public static class SftCommand
         Lines.Write($"before tuning: answer loss {before.AnswerLoss:F4} nats/token, exact match {before.ExactMatch:P1}, token F1 {before.F1:F3}");
         Lines.Write($"{trainer.Model.ParameterCount():N0} parameters; {options.MaxSteps} steps of {options.BatchSize * options.GradientAccumulationSteps} examples, precision {options.Precision.ToString().ToLowerInvariant()}; run folder {Markup.Escape(runDirectory)}");
 
-        bool interrupted;
-        try
-        {
-            interrupted = Interruptible.Run(token => TrainingDisplay.Run(trainer, token));
-        }
-        catch (DivergedException)
-        {
-            record.Finish(RunRecord.Failed, RunRecord.LossMetrics(runDirectory)).Save(runDirectory);
-            throw;
-        }
-        if (interrupted)
-        {
-            record.Finish(RunRecord.Interrupted, RunRecord.LossMetrics(runDirectory)).Save(runDirectory);
-            Lines.Write($"[yellow]Interrupted at step {trainer.Step}.[/] Checkpoint saved to {Markup.Escape(Path.Combine(runDirectory, Trainer.LatestCheckpoint))}; " +
-                        $"continue with --out {Markup.Escape(runDirectory)} --resume.");
-            return UserErrors.ExitInterrupted;
-        }
+        if (RecordedTraining.Run(trainer, record, runDirectory)) return UserErrors.ExitInterrupted;
         var after = InstructionEvaluation.Score(trainer.Model, template, batches, test, generate, device);
         trainer.Log(AnswerMetrics.Of(trainer.Step, after));
         Report(before, after, test.Count);
