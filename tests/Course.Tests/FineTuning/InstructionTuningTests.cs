@@ -16,6 +16,14 @@ public class InstructionTuningTests
 
     private static Instruction Ask(string id, string answer) => new(id, InstructionSet.QuestionAbout(id), answer);
 
+    /// <summary>A seeded random model and two encoded examples with answers of different lengths.</summary>
+    private static (LanguageModel Model, EncodedInstruction[] Examples, InstructionBatches Batches) TwoExamples(int seed)
+    {
+        manual_seed(seed);
+        var examples = new[] { Template.Encode(Ask("M:A.B", "Gets it."), 48)!, Template.Encode(Ask("T:A", "A type."), 48)! };
+        return (LanguageModel.Create(Config), examples, new InstructionBatches(Template, examples, examples));
+    }
+
     [Fact]
     public void The_split_is_by_member_so_no_member_is_in_two_splits()
     {
@@ -61,10 +69,8 @@ public class InstructionTuningTests
     [Fact]
     public void The_loss_counts_answer_tokens_only_so_prompt_logits_get_no_gradient()
     {
-        manual_seed(1);
-        using var model = LanguageModel.Create(Config);
-        var examples = new[] { Template.Encode(Ask("M:A.B", "Gets it."), 48)!, Template.Encode(Ask("T:A", "A type."), 48)! };
-        using var batches = new InstructionBatches(Template, examples, examples);
+        var (model, examples, batches) = TwoExamples(seed: 1);
+        using var _ = model;
         var (x, y) = batches.Tensors(examples, CPU);
         var logits = model.forward(x).detach().requires_grad_();
         var loss = nn.functional.cross_entropy(logits.view(-1, logits.size(-1)), y.view(-1));
@@ -157,10 +163,8 @@ public class InstructionTuningTests
     [Fact]
     public void Greedy_answers_stop_at_the_end_token_and_scores_cover_the_examples()
     {
-        manual_seed(5);
-        using var model = LanguageModel.Create(Config);
-        var examples = new[] { Template.Encode(Ask("M:A.B", "Gets it."), 48)!, Template.Encode(Ask("T:A", "A type."), 48)! };
-        using var batches = new InstructionBatches(Template, examples, examples);
+        var (model, examples, batches) = TwoExamples(seed: 5);
+        using var _ = model;
         var scores = InstructionEvaluation.Score(model, Template, batches, examples, generate: 1, CPU);
         Assert.Single(scores.Samples);
         Assert.Equal(2, scores.LossExamples);
