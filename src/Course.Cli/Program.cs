@@ -14,6 +14,7 @@ var root = new RootCommand("The course's command line: pretrain a GPT, sample fr
     DataCommand.Create(),
     ReferenceCommand.Create(),
     FinetuneCommand.Create(),
+    SftCommand.Create(),
     EvaluateClassifierCommand.Create(),
     SweepCommand.Create(),
     RunsCommand.Create(),

@@ -106,23 +106,7 @@ public static class PretrainCommand
         Lines.Write($"{trainer.Model.ParameterCount():N0} parameters; {options.MaxSteps} steps of {options.BatchSize * options.GradientAccumulationSteps} × {config.BlockSize} tokens, " +
                     $"checkpoints/latest saved every {options.CheckpointInterval} steps; run folder {Markup.Escape(runDirectory)}");
 
-        bool interrupted;
-        try
-        {
-            interrupted = Interruptible.Run(token => TrainingDisplay.Run(trainer, token));
-        }
-        catch (DivergedException)
-        {
-            record.Finish(RunRecord.Failed, RunRecord.LossMetrics(runDirectory)).Save(runDirectory);
-            throw;
-        }
-        if (interrupted)
-        {
-            record.Finish(RunRecord.Interrupted, RunRecord.LossMetrics(runDirectory)).Save(runDirectory);
-            Lines.Write($"[yellow]Interrupted at step {trainer.Step}.[/] Checkpoint saved to {Markup.Escape(Path.Combine(runDirectory, Trainer.LatestCheckpoint))}; " +
-                        $"continue with --out {Markup.Escape(runDirectory)} --resume.");
-            return UserErrors.ExitInterrupted;
-        }
+        if (RecordedTraining.Run(trainer, record, runDirectory)) return UserErrors.ExitInterrupted;
         RunReport.Print(trainer, corpus, tokenizer, runDirectory);
         record.Finish(RunRecord.Completed, RunRecord.LossMetrics(runDirectory)).Save(runDirectory);
         return 0;

@@ -44,18 +44,30 @@ public abstract class LanguageModel : nn.Module<Tensor, Tensor>
     /// <summary>The token embedding matrix (vocab, n_embd), which is also the output layer.</summary>
     protected abstract Tensor TokenEmbedding { get; }
 
+    /// <summary>The name of the token embedding (the output layer too) among named_parameters: the one parameter of its
+    /// shape and values (TorchSharp hands out a new wrapper for each access, so it cannot be found by reference).</summary>
+    public string TokenEmbeddingName
+    {
+        get
+        {
+            var embedding = TokenEmbedding;
+            return named_parameters().Single(p => p.parameter.shape.SequenceEqual(embedding.shape) && p.parameter.eq(embedding).all().item<bool>()).name;
+        }
+    }
+
     /// <summary>Parameters that encode positions (GPT's wpe); RoPE has none.</summary>
     protected virtual long PositionParameters => 0;
 
     /// <summary>Token ids (B, T) → logits (B, T, vocab).</summary>
     public override Tensor forward(Tensor idx) => nn.functional.linear(Hidden(idx), TokenEmbedding);
 
-    /// <summary>Logits and the mean cross-entropy of predicting <paramref name="targets"/> (B, T).</summary>
-    public (Tensor Logits, Tensor Loss) forward(Tensor idx, Tensor targets)
+    /// <summary>Logits and the cross-entropy of predicting <paramref name="targets"/> (B, T): the mean (or the sum) over the
+    /// targets that are not ignore_index (-100), which instruction tuning puts on prompt tokens.</summary>
+    public (Tensor Logits, Tensor Loss) forward(Tensor idx, Tensor targets, nn.Reduction reduction = nn.Reduction.Mean)
     {
         var logits = call(idx);
         // The softmax statistics of the loss are computed in fp32 even when the model runs in bf16.
-        var loss = nn.functional.cross_entropy(logits.view(-1, logits.size(-1)).to(ScalarType.Float32), targets.reshape(-1));
+        var loss = nn.functional.cross_entropy(logits.view(-1, logits.size(-1)).to(ScalarType.Float32), targets.reshape(-1), reduction: reduction);
         return (logits, loss);
     }
 
@@ -99,7 +111,8 @@ public abstract class LanguageModel : nn.Module<Tensor, Tensor>
     /// <summary>
     /// Continues <paramref name="idx"/> (B, T) by <paramref name="maxNewTokens"/> sampled tokens; the sampler applies
     /// temperature, top-k and top-p. Reproducible for a seeded <paramref name="generator"/>. Calls
-    /// <paramref name="onToken"/> with each new (B, 1) token as soon as it is chosen.
+    /// <paramref name="onToken"/> with each new (B, 1) token as soon as it is chosen. With <paramref name="stopToken"/>,
+    /// stops early once every sequence has produced it (an end-of-turn token).
     /// </summary>
     /// <remarks>
     /// With <paramref name="useCache"/> the prompt is read once and each later step feeds only the newest token, its
@@ -109,7 +122,7 @@ public abstract class LanguageModel : nn.Module<Tensor, Tensor>
     /// generation while the sequence fits in the block.
     /// </remarks>
     public Tensor Generate(Tensor idx, int maxNewTokens, NextTokenSampler sampler, Generator? generator = null, bool useCache = true,
-        Action<Tensor>? onToken = null)
+        Action<Tensor>? onToken = null, long? stopToken = null)
     {
         if (idx.dim() != 2 || idx.size(1) == 0)
             throw new ArgumentException($"The prompt must be a (batch, tokens) tensor with at least one token (got shape [{string.Join(", ", idx.shape)}]).");
@@ -121,6 +134,7 @@ public abstract class LanguageModel : nn.Module<Tensor, Tensor>
             using var noGrad = no_grad();
             using var cache = useCache && maxNewTokens > 0 ? AttachKvCache(idx.size(0)) : null;
             var result = idx.alias();
+            using var stopped = zeros(idx.size(0), ScalarType.Bool, device: idx.device);
             for (int i = 0; i < maxNewTokens; i++)
             {
                 using var scope = NewDisposeScope();
@@ -129,6 +143,7 @@ public abstract class LanguageModel : nn.Module<Tensor, Tensor>
                 var longer = cat([result, next], dim: 1).MoveToOuterDisposeScope();
                 result.Dispose();
                 result = longer;
+                if (stopToken is long stop && stopped.logical_or_(next.squeeze(1) == stop).all().item<bool>()) break;
             }
             return result;
         }

@@ -67,8 +67,17 @@ public sealed class Trainer : IDisposable, ITrainingLoop
     {
     }
 
+    /// <summary>Fine-tunes: the model starts from <paramref name="initialWeights"/> (all of them, under the model's names) and
+    /// trains on batches of any source, such as instruction examples whose prompt targets are ignore_index. The data stays
+    /// the caller's to dispose; <paramref name="corpus"/> names the data and its SHA-256 for checkpoints.</summary>
+    public Trainer(GptConfig config, ITokenBatches data, (string Name, string Sha256) corpus, ITokenizer tokenizer, IReadOnlyDictionary<string, Tensor> initialWeights,
+        TrainingOptions options, Device device, string? runDirectory = null)
+        : this(config, () => data, ownsData: false, corpus, tokenizer, options, device, runDirectory, initialWeights)
+    {
+    }
+
     private Trainer(GptConfig config, Func<ITokenBatches> data, bool ownsData, (string Name, string Sha256)? corpus, ITokenizer? tokenizer,
-        TrainingOptions options, Device device, string? runDirectory)
+        TrainingOptions options, Device device, string? runDirectory, IReadOnlyDictionary<string, Tensor>? initialWeights = null)
     {
         Options = options.Validate();
         MemoryBudget.Require(config, options, device);
@@ -76,6 +85,7 @@ public sealed class Trainer : IDisposable, ITrainingLoop
         _data = data(); // made after the options are checked, so a bad option never leaves tokens on a device
         manual_seed(options.Seed);
         Model = LanguageModel.Create(config);
+        if (initialWeights is not null) Checkpoint.LoadWeights(Model, initialWeights);
         Model.to(device);
         _precision = options.Precision.Enter(Model);
         Optimizer = new AdamW(Model.named_parameters(), options.WeightDecay, options.Beta1, options.Beta2);
@@ -183,6 +193,10 @@ public sealed class Trainer : IDisposable, ITrainingLoop
 
     public ITokenBatches Data => _data;
 
+    /// <summary>Appends another kind of metrics (an entry with a kind and a step, e.g. a task's own evaluation) to the
+    /// run's metrics.jsonl, through the trainer's own writer so that no two writers share the file.</summary>
+    public void Log(object metrics) => _log?.Write(metrics);
+
     /// <summary>The generator that draws training batches (its state is checkpointed).</summary>
     public Generator BatchGenerator => _batchGenerator;
 
@@ -192,13 +206,16 @@ public sealed class Trainer : IDisposable, ITrainingLoop
         var lr = Options.Schedule.At(Step);
         Optimizer.ZeroGrad();
         // All windows of the step are drawn at once and split into micro-batches, so k micro-batches of B see
-        // exactly the windows of one batch of k·B; each loss is divided by k so the gradients add up to the mean.
+        // exactly the windows of one batch of k·B. Each micro-batch's mean loss is weighed by its share of the step's
+        // counted targets (those not ignore_index), so the gradients add up to the mean over all of them: 1/k each in
+        // pretraining, where every target counts; by answer tokens in instruction tuning, where prompts are masked.
         var k = Options.GradientAccumulationSteps;
         var (xs, ys) = _data.Batch(false, Options.BatchSize * k, Model.Config.BlockSize, _batchGenerator, _device);
+        var counted = (ys != -100).sum().to(ScalarType.Float32);
         var total = zeros(1, device: _device);
         foreach (var (micro, (x, y)) in xs.chunk(k).Zip(ys.chunk(k)).Index())
         {
-            var loss = Model.forward(x, y).Loss / k;
+            var loss = Model.forward(x, y).Loss * ((y != -100).sum() / counted);
             loss.backward();
             total.add_(loss.detach());
             if (micro < k - 1) Optimizer.AccumulateGradients(); // Update collects the last micro-batch itself

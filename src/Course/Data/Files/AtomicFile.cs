@@ -4,7 +4,7 @@ namespace Course.Data;
 /// Writes files so that a reader sees either the old complete file or the new complete file, never a torn one:
 /// the bytes go to a temporary file beside the target, which is then renamed over it (a rename within one folder is atomic).
 /// </summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
     public static void Write(string path, Action<Stream> write)
     {
