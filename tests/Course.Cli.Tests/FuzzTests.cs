@@ -29,6 +29,8 @@ public class FuzzTests(ITestOutputHelper log)
             ("--class-weights", ["inverse"]), ("--pooling", ["Max"]), ("--grad-accum", BadIntegers), ("--precision", ["fp8", ""]), ("--lora-rank", ["0", "-1", "abc"]),
             ("--lora-dropout", ["1", "NaN", "abc"]), ("--lora-targets", ["qkv", ""])]),
         (["finetune", "--resume"], [("--out", BadPaths[..2])]),
+        (["sft", "--checkpoint", "/nonexistent/ckpt"], [("--steps", BadIntegers), ("--batch-size", BadIntegers), ("--grad-accum", BadIntegers), ("--lr", BadNumbers),
+            ("--precision", ["fp8", ""]), ("--eval-examples", ["-1", "abc"]), ("--device", ["tpu"])]),
         (["sweep"], [("--grid", ["lr=", "foo=1", "lr=abc", "block_size=100000", "", "lr=1e-4..1e-2"]), ("--steps", BadIntegers), ("--budget", ["0", "-2"]), ("--preset", ["huge"])]),
         (["sweep", "--grid", "lr=1e-3,3e-3"], [("--executor", ["pbs", ""]), ("--cpus-per-trial", ["0", "-1"]), ("--max-running", ["0"]), ("--time", ["1 day"]), ("--gpus-per-trial", ["-1"])]),
         (["sweep", "status"], [("/nonexistent/sweep", [])]),
