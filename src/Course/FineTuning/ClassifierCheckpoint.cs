@@ -21,6 +21,7 @@ namespace Course.FineTuning;
 public static class ClassifierCheckpoint
 {
     public const string WeightsFile = "classifier.safetensors", ManifestFile = "classifier.json";
+    private const string HeadPrefix = "head.";
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 
@@ -80,8 +81,6 @@ public static class ClassifierCheckpoint
         adapted.to(device).eval();
         return (adapted, TokenizerStore.Load(runDirectory), manifest);
     }
-
-    private const string HeadPrefix = "head.";
 
     /// <summary>The pretrained body of a LoRA run with its adapters merged in, after checking that the source is the
     /// checkpoint the adapters were trained on.</summary>

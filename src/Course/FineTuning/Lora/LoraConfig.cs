@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Course.FineTuning.Lora;
 
 /// <summary>
@@ -22,10 +24,10 @@ public sealed record LoraConfig(int Rank, double Alpha, double Dropout, IReadOnl
     public static IReadOnlyList<string> KnownTargets { get; } = [.. Groups.Keys, .. Groups.Values.SelectMany(g => g)];
 
     /// <summary>alpha / r, the factor of the low-rank update B·A.</summary>
-    public double Scaling => Alpha / Rank;
+    [JsonIgnore] public double Scaling => Alpha / Rank;
 
     /// <summary>The module-path ends the targets stand for, groups expanded.</summary>
-    public IReadOnlyList<string> PathEnds => Targets.SelectMany(t => Groups.TryGetValue(t, out var layers) ? layers : [t]).Distinct().ToList();
+    [JsonIgnore] public IReadOnlyList<string> PathEnds => Targets.SelectMany(t => Groups.TryGetValue(t, out var layers) ? layers : [t]).Distinct().ToList();
 
     public LoraConfig Validate()
     {
