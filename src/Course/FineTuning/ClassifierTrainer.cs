@@ -80,7 +80,7 @@ public sealed class ClassifierTrainer : IDisposable
     /// <summary>What a checkpoint keeps besides the weights: AdamW's m and v, and the states of the batch generator
     /// and of the global generator (dropout).</summary>
     public IEnumerable<(string Name, Tensor Tensor)> StateTensors() =>
-        Optimizer.StateTensors().Append(("rng.batches", _batches.get_state())).Append(("rng.torch", get_rng_state()));
+        Optimizer.StateTensors().Concat(RandomStates.Capture(_batches));
 
     /// <summary>Continues from a checkpoint of a run with the same classifier and options: the weights, AdamW's state,
     /// the random-number states and the step. metrics.jsonl loses what came after the checkpoint, since those steps run
@@ -91,8 +91,7 @@ public sealed class ClassifierTrainer : IDisposable
         if (saved.Classifier.Task != _task.Name || saved.Classifier.Labels.Count != Model.Classes)
             throw new UserError($"The checkpoint fine-tuned task '{saved.Classifier.Task}' with {saved.Classifier.Labels.Count} classes; this run has '{_task.Name}' with {Model.Classes}.");
         Optimizer.LoadState(loaded.Weights.Tensors, loaded.State.Tensors, saved.Step);
-        _batches.set_state(loaded.State.Tensors["rng.batches"]);
-        set_rng_state(loaded.State.Tensors["rng.torch"]);
+        RandomStates.Restore(loaded.State.Tensors, _batches);
         Step = saved.Step;
         BestValidationAccuracy = saved.BestValidationAccuracy;
         if (_runDirectory is null) return;

@@ -61,8 +61,11 @@ public abstract class LanguageModel : nn.Module<Tensor, Tensor>
     /// <summary>Token ids (B, T) → logits (B, T, vocab).</summary>
     public override Tensor forward(Tensor idx) => nn.functional.linear(Hidden(idx), TokenEmbedding);
 
+    /// <summary>The target that the loss skips: PyTorch's default ignore_index of cross_entropy, which TorchSharp shares.</summary>
+    public const long IgnoreIndex = -100;
+
     /// <summary>Logits and the cross-entropy of predicting <paramref name="targets"/> (B, T): the mean (or the sum) over the
-    /// targets that are not ignore_index (-100), which instruction tuning puts on prompt tokens.</summary>
+    /// targets that are not <see cref="IgnoreIndex"/>, which instruction tuning puts on prompt tokens.</summary>
     public (Tensor Logits, Tensor Loss) forward(Tensor idx, Tensor targets, nn.Reduction reduction = nn.Reduction.Mean)
     {
         var logits = call(idx);

@@ -133,8 +133,7 @@ public sealed class Trainer : IDisposable, ITrainingLoop
             throw new UserError($"Checkpoint {checkpointDirectory} was trained with tokenizer {loaded.Tokenizer.Kind} ({loaded.Tokenizer.VocabSize} tokens), " +
                 $"but this run's data uses {_tokenizer.Kind} ({_tokenizer.VocabSize} tokens). Resume with the same tokenizer.");
         Optimizer.LoadState(loaded.Weights.Tensors, loaded.State.Tensors, saved.Step);
-        _batchGenerator.set_state(loaded.State.Tensors["rng.batches"]);
-        set_rng_state(loaded.State.Tensors["rng.torch"]);
+        RandomStates.Restore(loaded.State.Tensors, _batchGenerator);
         Step = saved.Step;
         BestValidationLoss = saved.BestValidationLoss;
         if (_runDirectory is not null && _log is not null)
@@ -211,11 +210,11 @@ public sealed class Trainer : IDisposable, ITrainingLoop
         // pretraining, where every target counts; by answer tokens in instruction tuning, where prompts are masked.
         var k = Options.GradientAccumulationSteps;
         var (xs, ys) = _data.Batch(false, Options.BatchSize * k, Model.Config.BlockSize, _batchGenerator, _device);
-        var counted = (ys != -100).sum().to(ScalarType.Float32);
+        var counted = (ys != LanguageModel.IgnoreIndex).sum().to(ScalarType.Float32);
         var total = zeros(1, device: _device);
         foreach (var (micro, (x, y)) in xs.chunk(k).Zip(ys.chunk(k)).Index())
         {
-            var loss = Model.forward(x, y).Loss * ((y != -100).sum() / counted);
+            var loss = Model.forward(x, y).Loss * ((y != LanguageModel.IgnoreIndex).sum() / counted);
             loss.backward();
             total.add_(loss.detach());
             if (micro < k - 1) Optimizer.AccumulateGradients(); // Update collects the last micro-batch itself
@@ -244,9 +243,9 @@ public sealed class Trainer : IDisposable, ITrainingLoop
         if (_runDirectory is null) return;
         if (_corpus is null || _tokenizer is null) return; // token-ids-only trainers (benchmarks) keep no checkpoints
         var manifest = new Checkpoint.Manifest(Checkpoint.FormatVersion, Step, BestValidationLoss, Model.Config, Options, _corpus.Value.Name, _corpus.Value.Sha256, [], _shardsDirectory);
-        using var batches = _batchGenerator.get_state();
-        using var global = get_rng_state();
-        Checkpoint.Save(Path.Combine(_runDirectory, relative), manifest, Optimizer, [("rng.batches", batches), ("rng.torch", global)], _tokenizer);
+        using var scope = NewDisposeScope(); // frees the captured states after the save
+        var randomStates = RandomStates.Capture(_batchGenerator);
+        Checkpoint.Save(Path.Combine(_runDirectory, relative), manifest, Optimizer, randomStates, _tokenizer);
     }
 
     public void Dispose()

@@ -81,8 +81,7 @@ public sealed class ImageClassifierTrainer : ITrainingLoop, IDisposable
         if (saved.DatasetSha256 != _data.Sha256)
             throw new UserError($"Checkpoint {checkpointDirectory} was trained on '{saved.Dataset}' (sha256 {saved.DatasetSha256[..12]}…), not on '{_data.Name}' (sha256 {_data.Sha256[..12]}…). Resume with the same data set.");
         Optimizer.LoadState(loaded.Weights.Tensors, loaded.State.Tensors, saved.Step);
-        _batchGenerator.set_state(loaded.State.Tensors["rng.batches"]);
-        set_rng_state(loaded.State.Tensors["rng.torch"]);
+        RandomStates.Restore(loaded.State.Tensors, _batchGenerator);
         Step = saved.Step;
         BestValidationLoss = saved.BestValidationLoss;
     }
@@ -182,9 +181,9 @@ public sealed class ImageClassifierTrainer : ITrainingLoop, IDisposable
         if (_runDirectory is null) return;
         var manifest = new ImageCheckpoint.Manifest(ImageCheckpoint.FormatVersion, Step, BestValidationLoss, Model.GetType().Name, ImageCheckpoint.ConfigOf(Model),
             Options, _data.Name, _data.Sha256, []);
-        using var batches = _batchGenerator.get_state();
-        using var global = get_rng_state();
-        ImageCheckpoint.Save(Path.Combine(_runDirectory, relative), manifest, Optimizer, [("rng.batches", batches), ("rng.torch", global)]);
+        using var scope = NewDisposeScope(); // frees the captured states after the save
+        var randomStates = RandomStates.Capture(_batchGenerator);
+        ImageCheckpoint.Save(Path.Combine(_runDirectory, relative), manifest, Optimizer, randomStates);
     }
 
     public void Dispose()

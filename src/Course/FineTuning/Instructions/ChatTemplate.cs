@@ -1,4 +1,5 @@
 using Course.Data;
+using Course.Models;
 
 namespace Course.FineTuning.Instructions;
 
@@ -25,8 +26,8 @@ public sealed class ChatTemplate(ITokenizer tokenizer, int firstSpecialId)
 {
     public static readonly IReadOnlyList<string> SpecialTokens = ["<|user|>", "<|assistant|>", "<|end|>"];
 
-    /// <summary>PyTorch's default ignore_index of cross_entropy, which TorchSharp shares.</summary>
-    public const long IgnoreIndex = -100;
+    /// <summary>The target the loss skips (<see cref="LanguageModel.IgnoreIndex"/>).</summary>
+    public const long IgnoreIndex = LanguageModel.IgnoreIndex;
 
     private readonly HashSet<char>? _known = tokenizer is CharTokenizer chars ? chars.Vocabulary.ToHashSet() : null;
 
